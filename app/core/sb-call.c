@@ -1,0 +1,916 @@
+/* sb-call.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sb-call.h"
+
+#define CALL_ERROR SB_ERROR_INVALID_CALL
+#define FORMAT_NAME "shenbao-call"
+#define FORMAT_VERSION 1
+
+struct _SbCall
+{
+  GObject     parent_instance;
+
+  char       *file;
+  char       *id;
+  gint64      version;
+  SbText      title;
+  SbText      bureau;
+  gint64      year;
+  char       *document_number;
+  char       *source;
+  gint64      paper_copies;
+  GArray     *deadlines;         /* SbDeadline */
+  GArray     *programmes;        /* SbProgramme */
+  GArray     *guide_codes;       /* SbGuideCode */
+  GArray     *steps;             /* SbStep */
+  GPtrArray  *fields;            /* SbField, in the order of the steps */
+  GHashTable *fields_by_id;
+  GPtrArray  *order;             /* SbField, dependencies first */
+  GPtrArray  *rules;             /* SbRule */
+  GArray     *attachments;       /* SbAttachmentSpec */
+  GArray     *document_parts;    /* SbDocumentPart */
+  SbText      summary_title;
+  GArray     *summary_columns;   /* SbSummaryColumn */
+};
+
+G_DEFINE_FINAL_TYPE (SbCall, sb_call, G_TYPE_OBJECT)
+
+static void
+step_clear (SbStep *step)
+{
+  g_clear_pointer (&step->id, g_free);
+  sb_text_clear (&step->title);
+  sb_text_clear (&step->description);
+  g_clear_pointer (&step->relevant_source, g_free);
+  g_clear_pointer (&step->relevant_path, g_free);
+  g_clear_pointer (&step->relevant, sb_expr_unref);
+  g_clear_pointer (&step->fields, g_ptr_array_unref);
+}
+
+static GArray *
+struct_array (gsize          size,
+              GDestroyNotify clear)
+{
+  GArray *array = g_array_new (FALSE, TRUE, size);
+
+  g_array_set_clear_func (array, clear);
+  return array;
+}
+
+static void
+sb_call_finalize (GObject *object)
+{
+  SbCall *self = SB_CALL (object);
+
+  g_free (self->file);
+  g_free (self->id);
+  sb_text_clear (&self->title);
+  sb_text_clear (&self->bureau);
+  g_free (self->document_number);
+  g_free (self->source);
+  g_array_unref (self->deadlines);
+  g_array_unref (self->programmes);
+  g_array_unref (self->guide_codes);
+  g_array_unref (self->steps);
+  g_ptr_array_unref (self->fields);
+  g_hash_table_unref (self->fields_by_id);
+  g_ptr_array_unref (self->order);
+  g_ptr_array_unref (self->rules);
+  g_array_unref (self->attachments);
+  g_array_unref (self->document_parts);
+  sb_text_clear (&self->summary_title);
+  g_array_unref (self->summary_columns);
+
+  G_OBJECT_CLASS (sb_call_parent_class)->finalize (object);
+}
+
+static void
+sb_call_class_init (SbCallClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sb_call_finalize;
+}
+
+static void
+sb_call_init (SbCall *self)
+{
+  self->deadlines = struct_array (sizeof (SbDeadline), (GDestroyNotify) sb_deadline_clear);
+  self->programmes = struct_array (sizeof (SbProgramme), (GDestroyNotify) sb_programme_clear);
+  self->guide_codes = struct_array (sizeof (SbGuideCode), (GDestroyNotify) sb_guide_code_clear);
+  self->steps = struct_array (sizeof (SbStep), (GDestroyNotify) step_clear);
+  self->attachments = struct_array (sizeof (SbAttachmentSpec), (GDestroyNotify) sb_attachment_spec_clear);
+  self->document_parts = struct_array (sizeof (SbDocumentPart), (GDestroyNotify) sb_document_part_clear);
+  self->summary_columns = struct_array (sizeof (SbSummaryColumn), (GDestroyNotify) sb_summary_column_clear);
+  self->fields = g_ptr_array_new_with_free_func (g_object_unref);
+  self->fields_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->order = g_ptr_array_new ();
+  self->rules = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+/* Reading */
+
+typedef gboolean (*ReadElement) (JsonNode    *node,
+                                 const char  *file,
+                                 const char  *path,
+                                 gpointer     out,
+                                 GError     **error);
+
+/* Reads an array of plain structs; @id_offset locates the id that must be
+ * unique among them. */
+static gboolean
+read_struct_array (SbJsonReader  *reader,
+                   const char    *member,
+                   gboolean       required,
+                   GArray        *out,
+                   ReadElement    read,
+                   GDestroyNotify clear,
+                   gsize          id_offset,
+                   GError       **error)
+{
+  JsonArray *array = NULL;
+  g_autofree char *path = sb_json_reader_path (reader, member);
+  gsize size = g_array_get_element_size (out);
+
+  if (!sb_json_reader_array (reader, member, required, &array, error))
+    return FALSE;
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *element_path = sb_json_path_index (path, i);
+      g_autofree guint8 *element = g_malloc0 (size);
+      const char *id;
+
+      if (!read (json_array_get_element (array, i), reader->file, element_path, element, error))
+        {
+          clear (element);
+          return FALSE;
+        }
+
+      id = *(const char **) (element + id_offset);
+      for (guint j = 0; j < out->len; j++)
+        if (g_str_equal (id, *(const char **) (out->data + j * size + id_offset)))
+          {
+            sb_set_error_at (error, CALL_ERROR, reader->file, element_path,
+                             _("the id “%s” is used twice in “%s”"), id, member);
+            clear (element);
+            return FALSE;
+          }
+      g_array_append_vals (out, element, 1);
+    }
+  return TRUE;
+}
+
+static gboolean
+add_field (SbCall       *self,
+           SbField      *field,
+           int           step,
+           GError      **error)
+{
+  SbField *existing = g_hash_table_lookup (self->fields_by_id, sb_field_get_id (field));
+
+  if (existing != NULL)
+    {
+      sb_set_error_at (error, CALL_ERROR, self->file, sb_field_get_path (field),
+                       _("the field id “%s” is already used at %s"),
+                       sb_field_get_id (field), sb_field_get_path (existing));
+      return FALSE;
+    }
+
+  sb_field_set_index (field, self->fields->len);
+  sb_field_set_step (field, step);
+  g_ptr_array_add (self->fields, g_object_ref (field));
+  g_hash_table_insert (self->fields_by_id, (gpointer) sb_field_get_id (field), field);
+  return TRUE;
+}
+
+static gboolean
+read_step (SbCall      *self,
+           JsonNode    *node,
+           const char  *path,
+           int          index,
+           SbStep      *step,
+           GError     **error)
+{
+  g_auto(SbJsonReader) reader = { 0 };
+  JsonArray *fields = NULL;
+  g_autofree char *fields_path = NULL;
+
+  step->fields = g_ptr_array_new_with_free_func (g_object_unref);
+  if (!sb_json_reader_init (&reader, node, self->file, path, CALL_ERROR, error) ||
+      !sb_json_reader_string (&reader, "id", TRUE, &step->id, error) ||
+      !sb_check_identifier (step->id, self->file, path, error) ||
+      !sb_text_read (&reader, "title", TRUE, &step->title, error) ||
+      !sb_text_read (&reader, "description", FALSE, &step->description, error) ||
+      !sb_json_reader_string (&reader, "relevant", FALSE, &step->relevant_source, error) ||
+      !sb_json_reader_array (&reader, "fields", TRUE, &fields, error) ||
+      !sb_json_reader_finish (&reader, error))
+    return FALSE;
+
+  step->relevant_path = sb_json_reader_path (&reader, "relevant");
+  fields_path = sb_json_reader_path (&reader, "fields");
+
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      g_autofree char *field_path = sb_json_path_index (fields_path, i);
+      g_autoptr(SbField) field = sb_field_new_from_json (json_array_get_element (fields, i), self->file,
+                                                         field_path, FALSE, error);
+
+      if (field == NULL || !add_field (self, field, index, error))
+        return FALSE;
+      g_ptr_array_add (step->fields, g_steal_pointer (&field));
+    }
+  return TRUE;
+}
+
+static gboolean
+read_steps (SbCall        *self,
+            SbJsonReader  *reader,
+            GError       **error)
+{
+  JsonArray *steps = NULL;
+  g_autofree char *path = sb_json_reader_path (reader, "steps");
+
+  if (!sb_json_reader_array (reader, "steps", TRUE, &steps, error))
+    return FALSE;
+
+  if (json_array_get_length (steps) == 0)
+    {
+      sb_set_error_at (error, CALL_ERROR, self->file, path, _("a call needs at least one step"));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < json_array_get_length (steps); i++)
+    {
+      g_autofree char *step_path = sb_json_path_index (path, i);
+      SbStep step = { 0 };
+
+      if (!read_step (self, json_array_get_element (steps, i), step_path, i, &step, error))
+        {
+          step_clear (&step);
+          return FALSE;
+        }
+      for (guint j = 0; j < self->steps->len; j++)
+        if (g_str_equal (g_array_index (self->steps, SbStep, j).id, step.id))
+          {
+            sb_set_error_at (error, CALL_ERROR, self->file, step_path,
+                             _("the step id “%s” is used twice"), step.id);
+            step_clear (&step);
+            return FALSE;
+          }
+      g_array_append_val (self->steps, step);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_rules (SbCall        *self,
+            SbJsonReader  *reader,
+            GError       **error)
+{
+  JsonArray *rules = NULL;
+  g_autofree char *path = sb_json_reader_path (reader, "rules");
+
+  if (!sb_json_reader_array (reader, "rules", FALSE, &rules, error))
+    return FALSE;
+
+  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
+    {
+      g_autofree char *rule_path = sb_json_path_index (path, i);
+      SbRule *rule = sb_rule_new_from_json (json_array_get_element (rules, i), self->file, rule_path, error);
+
+      if (rule == NULL)
+        return FALSE;
+      g_ptr_array_add (self->rules, rule);
+    }
+  return TRUE;
+}
+
+static gboolean
+read_document (SbCall        *self,
+               SbJsonReader  *reader,
+               GError       **error)
+{
+  g_auto(SbJsonReader) inner = { 0 };
+  g_autofree char *path = sb_json_reader_path (reader, "document");
+  JsonNode *node = sb_json_reader_node (reader, "document");
+
+  if (node == NULL)
+    return TRUE;
+
+  return sb_json_reader_init (&inner, node, self->file, path, CALL_ERROR, error) &&
+         read_struct_array (&inner, "parts", TRUE, self->document_parts,
+                            (ReadElement) sb_document_part_read, (GDestroyNotify) sb_document_part_clear,
+                            G_STRUCT_OFFSET (SbDocumentPart, id), error) &&
+         sb_json_reader_finish (&inner, error);
+}
+
+static gboolean
+read_summary (SbCall        *self,
+              SbJsonReader  *reader,
+              GError       **error)
+{
+  g_auto(SbJsonReader) inner = { 0 };
+  g_autofree char *path = sb_json_reader_path (reader, "summary_table");
+  JsonNode *node = sb_json_reader_node (reader, "summary_table");
+
+  if (node == NULL)
+    return TRUE;
+
+  return sb_json_reader_init (&inner, node, self->file, path, CALL_ERROR, error) &&
+         sb_text_read (&inner, "title", TRUE, &self->summary_title, error) &&
+         read_struct_array (&inner, "columns", TRUE, self->summary_columns,
+                            (ReadElement) sb_summary_column_read, (GDestroyNotify) sb_summary_column_clear,
+                            G_STRUCT_OFFSET (SbSummaryColumn, id), error) &&
+         sb_json_reader_finish (&inner, error);
+}
+
+static gboolean
+read_format (SbCall        *self,
+             SbJsonReader  *reader,
+             GError       **error)
+{
+  g_autofree char *format = NULL;
+  gint64 version = 0;
+
+  if (!sb_json_reader_string (reader, "format", TRUE, &format, error))
+    return FALSE;
+  if (!g_str_equal (format, FORMAT_NAME))
+    {
+      g_autofree char *path = sb_json_reader_path (reader, "format");
+      sb_set_error_at (error, CALL_ERROR, self->file, path,
+                       _("this is not a call definition: “format” is “%s”, expected “%s”"), format, FORMAT_NAME);
+      return FALSE;
+    }
+  if (!sb_json_reader_int (reader, "format_version", TRUE, 1, G_MAXINT32, &version, error))
+    return FALSE;
+  if (version != FORMAT_VERSION)
+    {
+      g_autofree char *path = sb_json_reader_path (reader, "format_version");
+      sb_set_error_at (error, CALL_ERROR, self->file, path,
+                       _("format version %" G_GINT64_FORMAT " is not supported; this Shenbao reads version %d"),
+                       version, FORMAT_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_call_id (SbCall  *self,
+               GError **error)
+{
+  if (!g_regex_match_simple ("^[a-z0-9][a-z0-9-]{0,63}$", self->id, 0, 0))
+    {
+      sb_set_error_at (error, CALL_ERROR, self->file, "$.id",
+                       _("“%s” is not a valid call id: use lower-case letters, digits and “-”"), self->id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_definition (SbCall    *self,
+                 JsonNode  *root,
+                 GError   **error)
+{
+  g_auto(SbJsonReader) reader = { 0 };
+
+  return sb_json_reader_init (&reader, root, self->file, "$", CALL_ERROR, error) &&
+         read_format (self, &reader, error) &&
+         sb_json_reader_string (&reader, "id", TRUE, &self->id, error) &&
+         check_call_id (self, error) &&
+         sb_json_reader_int (&reader, "version", TRUE, 1, G_MAXINT32, &self->version, error) &&
+         sb_text_read (&reader, "title", TRUE, &self->title, error) &&
+         sb_text_read (&reader, "bureau", TRUE, &self->bureau, error) &&
+         sb_json_reader_int (&reader, "year", TRUE, 1990, 2200, &self->year, error) &&
+         sb_json_reader_string (&reader, "document_number", FALSE, &self->document_number, error) &&
+         sb_json_reader_string (&reader, "source", FALSE, &self->source, error) &&
+         sb_json_reader_int (&reader, "paper_copies", FALSE, 0, 100, &self->paper_copies, error) &&
+         read_struct_array (&reader, "deadlines", FALSE, self->deadlines,
+                            (ReadElement) sb_deadline_read, (GDestroyNotify) sb_deadline_clear,
+                            G_STRUCT_OFFSET (SbDeadline, id), error) &&
+         read_struct_array (&reader, "programmes", FALSE, self->programmes,
+                            (ReadElement) sb_programme_read, (GDestroyNotify) sb_programme_clear,
+                            G_STRUCT_OFFSET (SbProgramme, id), error) &&
+         read_struct_array (&reader, "guide_codes", FALSE, self->guide_codes,
+                            (ReadElement) sb_guide_code_read, (GDestroyNotify) sb_guide_code_clear,
+                            G_STRUCT_OFFSET (SbGuideCode, code), error) &&
+         read_steps (self, &reader, error) &&
+         read_struct_array (&reader, "attachments", FALSE, self->attachments,
+                            (ReadElement) sb_attachment_spec_read, (GDestroyNotify) sb_attachment_spec_clear,
+                            G_STRUCT_OFFSET (SbAttachmentSpec, id), error) &&
+         read_rules (self, &reader, error) &&
+         read_document (self, &reader, error) &&
+         read_summary (self, &reader, error) &&
+         sb_json_reader_finish (&reader, error);
+}
+
+/* Names in expressions */
+
+static char *
+child_ids (SbField *field)
+{
+  GPtrArray *children = sb_field_get_children (field);
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < children->len; i++)
+    g_string_append_printf (out, "%s%s", i ? ", " : "", sb_field_get_id (g_ptr_array_index (children, i)));
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+resolve_name (const char  *name,
+              SbExprRef   *out,
+              gpointer     user_data,
+              GError     **error)
+{
+  SbCall *self = user_data;
+  const char *dot = strchr (name, '.');
+  g_autofree char *head = dot ? g_strndup (name, dot - name) : g_strdup (name);
+  SbField *field = g_hash_table_lookup (self->fields_by_id, head);
+  SbFieldType type;
+  SbField *child;
+
+  memset (out, 0, sizeof *out);
+  if (field == NULL)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_EXPRESSION, _("there is no field “%s”"), head);
+      return FALSE;
+    }
+
+  out->field = field;
+  type = sb_field_get_field_type (field);
+
+  if (dot == NULL)
+    {
+      out->kind = type == SB_FIELD_TABLE ? SB_REF_TABLE : SB_REF_FIELD;
+      out->type = sb_field_get_expr_type (field);
+      return TRUE;
+    }
+
+  if (type != SB_FIELD_TABLE && type != SB_FIELD_PERSON && type != SB_FIELD_ORGANISATION)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_EXPRESSION, _("the field “%s” has no parts; “%s” names nothing"),
+                   head, name);
+      return FALSE;
+    }
+
+  child = strchr (dot + 1, '.') == NULL ? sb_field_find_child (field, dot + 1) : NULL;
+  if (child == NULL)
+    {
+      g_autofree char *known = child_ids (field);
+
+      g_set_error (error, SB_ERROR, SB_ERROR_EXPRESSION, _("“%s” has no part “%s”; it has %s"),
+                   head, dot + 1, known);
+      return FALSE;
+    }
+
+  out->member = g_strdup (sb_field_get_id (child));
+  if (type == SB_FIELD_TABLE)
+    {
+      out->kind = SB_REF_COLUMN;
+      out->type = SB_EXPR_LIST | sb_field_get_expr_type (child);
+    }
+  else
+    {
+      out->kind = SB_REF_MEMBER;
+      out->type = sb_field_get_expr_type (child);
+    }
+  return TRUE;
+}
+
+static gboolean
+resolve_deadline (const char  *id,
+                  SbDate      *out,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  SbCall *self = user_data;
+  const SbDeadline *deadline = sb_call_find_deadline (self, id);
+
+  if (deadline == NULL)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_EXPRESSION, _("the call has no deadline “%s”"), id);
+      return FALSE;
+    }
+  *out = deadline->date;
+  return TRUE;
+}
+
+static gboolean
+compile_bool (SbCall                *self,
+              const char            *source,
+              const char            *path,
+              const SbExprResolver  *resolver,
+              SbExpr               **out,
+              GError               **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(SbExpr) expr = NULL;
+
+  if (source == NULL)
+    return TRUE;
+
+  expr = sb_expr_parse (source, &local_error);
+  if (expr == NULL || !sb_expr_check (expr, resolver, NULL, &local_error))
+    {
+      sb_set_error_at (error, SB_ERROR_EXPRESSION, self->file, path, "%s", local_error->message);
+      return FALSE;
+    }
+  if (out == NULL)
+    return TRUE;
+  if (sb_expr_get_result_type (expr) != SB_EXPR_BOOL)
+    {
+      sb_set_error_at (error, SB_ERROR_EXPRESSION, self->file, path,
+                       _("the condition gives %s, not a yes/no value"),
+                       sb_expr_type_to_string (sb_expr_get_result_type (expr)));
+      return FALSE;
+    }
+  *out = g_steal_pointer (&expr);
+  return TRUE;
+}
+
+static gboolean
+add_rule_id (SbCall      *self,
+             GHashTable  *seen,
+             SbRule      *rule,
+             GError     **error)
+{
+  if (g_hash_table_add (seen, (gpointer) sb_rule_get_id (rule)))
+    return TRUE;
+
+  sb_set_error_at (error, CALL_ERROR, self->file, sb_rule_get_path (rule),
+                   _("the rule id “%s” is used twice"), sb_rule_get_id (rule));
+  return FALSE;
+}
+
+/* Rule ids are what a draft acknowledges, so they are unique in the call. */
+static gboolean
+check_rule_ids (SbCall  *self,
+                GError **error)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      GPtrArray *row_rules = sb_field_get_row_rules (g_ptr_array_index (self->fields, i));
+
+      for (guint j = 0; j < row_rules->len; j++)
+        if (!add_rule_id (self, seen, g_ptr_array_index (row_rules, j), error))
+          return FALSE;
+    }
+
+  for (guint i = 0; i < self->rules->len; i++)
+    if (!add_rule_id (self, seen, g_ptr_array_index (self->rules, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+compile_all (SbCall  *self,
+             GError **error)
+{
+  SbExprResolver resolver = { resolve_name, resolve_deadline, self };
+
+  for (guint i = 0; i < self->fields->len; i++)
+    if (!sb_field_compile (g_ptr_array_index (self->fields, i), &resolver, self->file,
+                           self->programmes, self->guide_codes, error))
+      return FALSE;
+
+  for (guint i = 0; i < self->steps->len; i++)
+    {
+      SbStep *step = &g_array_index (self->steps, SbStep, i);
+
+      if (!compile_bool (self, step->relevant_source, step->relevant_path, &resolver, &step->relevant, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->attachments->len; i++)
+    {
+      SbAttachmentSpec *spec = &g_array_index (self->attachments, SbAttachmentSpec, i);
+
+      if (!compile_bool (self, spec->relevant_source, spec->relevant_path, &resolver, &spec->relevant, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->rules->len; i++)
+    if (!sb_rule_compile (g_ptr_array_index (self->rules, i), &resolver, self->file, NULL, error))
+      return FALSE;
+
+  for (guint i = 0; i < self->summary_columns->len; i++)
+    {
+      SbSummaryColumn *column = &g_array_index (self->summary_columns, SbSummaryColumn, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (column->value_source == NULL)
+        continue;
+      column->value = sb_expr_parse (column->value_source, &local_error);
+      if (column->value == NULL || !sb_expr_check (column->value, &resolver, NULL, &local_error))
+        {
+          sb_set_error_at (error, SB_ERROR_EXPRESSION, self->file, column->value_path, "%s", local_error->message);
+          return FALSE;
+        }
+    }
+
+  return check_rule_ids (self, error);
+}
+
+/* Evaluation order: a field's relevance and calculation read other fields,
+ * which must be known first. A cycle has no order and is refused. */
+
+typedef enum { UNVISITED, VISITING, DONE } Mark;
+
+static void
+field_dependencies (SbCall    *self,
+                    SbField   *field,
+                    GPtrArray *out)
+{
+  int step = sb_field_get_step (field);
+
+  if (sb_field_get_relevant (field) != NULL)
+    sb_expr_collect_fields (sb_field_get_relevant (field), out);
+  if (sb_field_get_calculate (field) != NULL)
+    sb_expr_collect_fields (sb_field_get_calculate (field), out);
+  if (step >= 0 && g_array_index (self->steps, SbStep, step).relevant != NULL)
+    sb_expr_collect_fields (g_array_index (self->steps, SbStep, step).relevant, out);
+}
+
+static gboolean
+visit (SbCall     *self,
+       SbField    *field,
+       Mark       *marks,
+       GPtrArray  *stack,
+       GError    **error)
+{
+  int index = sb_field_get_index (field);
+  g_autoptr(GPtrArray) dependencies = NULL;
+
+  if (marks[index] == DONE)
+    return TRUE;
+
+  if (marks[index] == VISITING)
+    {
+      g_autoptr(GString) cycle = g_string_new (NULL);
+      guint start = 0;
+
+      g_ptr_array_find (stack, field, &start);
+      for (guint i = start; i < stack->len; i++)
+        g_string_append_printf (cycle, "%s → ", sb_field_get_id (g_ptr_array_index (stack, i)));
+      g_string_append (cycle, sb_field_get_id (field));
+      sb_set_error_at (error, CALL_ERROR, self->file, sb_field_get_path (field),
+                       _("the fields depend on each other in a cycle (through “relevant” or “calculate”): %s"),
+                       cycle->str);
+      return FALSE;
+    }
+
+  marks[index] = VISITING;
+  g_ptr_array_add (stack, field);
+
+  dependencies = g_ptr_array_new ();
+  field_dependencies (self, field, dependencies);
+  for (guint i = 0; i < dependencies->len; i++)
+    if (!visit (self, g_ptr_array_index (dependencies, i), marks, stack, error))
+      return FALSE;
+
+  g_ptr_array_remove_index (stack, stack->len - 1);
+  marks[index] = DONE;
+  g_ptr_array_add (self->order, field);
+  return TRUE;
+}
+
+static gboolean
+compute_order (SbCall  *self,
+               GError **error)
+{
+  g_autofree Mark *marks = g_new0 (Mark, self->fields->len);
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+
+  for (guint i = 0; i < self->fields->len; i++)
+    if (!visit (self, g_ptr_array_index (self->fields, i), marks, stack, error))
+      return FALSE;
+  return TRUE;
+}
+
+SbCall *
+sb_call_new_from_bytes (GBytes      *bytes,
+                        const char  *display_name,
+                        GError     **error)
+{
+  g_autoptr(SbCall) self = g_object_new (SB_TYPE_CALL, NULL);
+  g_autoptr(JsonNode) root = NULL;
+
+  self->file = g_strdup (display_name);
+  root = sb_json_parse_bytes (bytes, display_name, error);
+  if (root == NULL)
+    return NULL;
+
+  if (!read_definition (self, root, error) || !compile_all (self, error) || !compute_order (self, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+SbCall *
+sb_call_new_from_file (GFile   *file,
+                       GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+
+  bytes = g_file_load_bytes (file, NULL, NULL, error);
+  if (bytes == NULL)
+    return NULL;
+  return sb_call_new_from_bytes (bytes, name, error);
+}
+
+const char *
+sb_call_get_id (SbCall *self)
+{
+  return self->id;
+}
+
+gint64
+sb_call_get_version (SbCall *self)
+{
+  return self->version;
+}
+
+const SbText *
+sb_call_get_title (SbCall *self)
+{
+  return &self->title;
+}
+
+const SbText *
+sb_call_get_bureau (SbCall *self)
+{
+  return &self->bureau;
+}
+
+gint64
+sb_call_get_year (SbCall *self)
+{
+  return self->year;
+}
+
+const char *
+sb_call_get_document_number (SbCall *self)
+{
+  return self->document_number;
+}
+
+const char *
+sb_call_get_source (SbCall *self)
+{
+  return self->source;
+}
+
+const char *
+sb_call_get_file_name (SbCall *self)
+{
+  return self->file;
+}
+
+gint64
+sb_call_get_paper_copies (SbCall *self)
+{
+  return self->paper_copies;
+}
+
+GArray *
+sb_call_get_deadlines (SbCall *self)
+{
+  return self->deadlines;
+}
+
+const SbDeadline *
+sb_call_find_deadline (SbCall     *self,
+                       const char *id)
+{
+  for (guint i = 0; i < self->deadlines->len; i++)
+    if (g_str_equal (g_array_index (self->deadlines, SbDeadline, i).id, id))
+      return &g_array_index (self->deadlines, SbDeadline, i);
+  return NULL;
+}
+
+GArray *
+sb_call_get_programmes (SbCall *self)
+{
+  return self->programmes;
+}
+
+const SbProgramme *
+sb_call_find_programme (SbCall     *self,
+                        const char *id)
+{
+  for (guint i = 0; i < self->programmes->len; i++)
+    if (g_str_equal (g_array_index (self->programmes, SbProgramme, i).id, id))
+      return &g_array_index (self->programmes, SbProgramme, i);
+  return NULL;
+}
+
+GArray *
+sb_call_get_guide_codes (SbCall *self)
+{
+  return self->guide_codes;
+}
+
+GArray *
+sb_call_get_steps (SbCall *self)
+{
+  return self->steps;
+}
+
+GPtrArray *
+sb_call_get_fields (SbCall *self)
+{
+  return self->fields;
+}
+
+SbField *
+sb_call_find_field (SbCall     *self,
+                    const char *id)
+{
+  return g_hash_table_lookup (self->fields_by_id, id);
+}
+
+GPtrArray *
+sb_call_get_evaluation_order (SbCall *self)
+{
+  return self->order;
+}
+
+GPtrArray *
+sb_call_get_rules (SbCall *self)
+{
+  return self->rules;
+}
+
+GArray *
+sb_call_get_attachments (SbCall *self)
+{
+  return self->attachments;
+}
+
+const SbAttachmentSpec *
+sb_call_find_attachment (SbCall     *self,
+                         const char *id)
+{
+  for (guint i = 0; i < self->attachments->len; i++)
+    if (g_str_equal (g_array_index (self->attachments, SbAttachmentSpec, i).id, id))
+      return &g_array_index (self->attachments, SbAttachmentSpec, i);
+  return NULL;
+}
+
+GArray *
+sb_call_get_document_parts (SbCall *self)
+{
+  return self->document_parts;
+}
+
+const SbText *
+sb_call_get_summary_title (SbCall *self)
+{
+  return &self->summary_title;
+}
+
+GArray *
+sb_call_get_summary_columns (SbCall *self)
+{
+  return self->summary_columns;
+}
+
+guint
+sb_call_count_rules (SbCall *self)
+{
+  guint count = self->rules->len;
+
+  for (guint i = 0; i < self->fields->len; i++)
+    count += sb_field_get_row_rules (g_ptr_array_index (self->fields, i))->len;
+  return count;
+}
+
+SbRule *
+sb_call_find_rule (SbCall     *self,
+                   const char *id)
+{
+  for (guint i = 0; i < self->rules->len; i++)
+    if (g_str_equal (sb_rule_get_id (g_ptr_array_index (self->rules, i)), id))
+      return g_ptr_array_index (self->rules, i);
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      GPtrArray *row_rules = sb_field_get_row_rules (g_ptr_array_index (self->fields, i));
+
+      for (guint j = 0; j < row_rules->len; j++)
+        if (g_str_equal (sb_rule_get_id (g_ptr_array_index (row_rules, j)), id))
+          return g_ptr_array_index (row_rules, j);
+    }
+  return NULL;
+}

@@ -1,0 +1,787 @@
+/* sb-json.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sb-json.h"
+
+/* Definitions and drafts never need long strings; a longer one is a broken
+ * or hostile file. Draft texts are bounded by their fields' max_length, which
+ * the validator reports with the real count, so the scan allows 16 MiB. */
+#define SB_JSON_MAX_STRING_BYTES (16 * 1024 * 1024)
+
+typedef enum { FRAME_OBJECT, FRAME_ARRAY } FrameKind;
+
+typedef struct {
+  FrameKind   kind;
+  guint       index;
+  char       *key;
+  GHashTable *keys;
+  gboolean    expect_key;
+} Frame;
+
+typedef struct {
+  const char *data;
+  gsize       length;
+  gsize       pos;
+  guint       line;
+  guint       column;
+  const char *name;
+  Frame       frames[SB_JSON_MAX_DEPTH + 1];
+  guint       depth;
+} Scan;
+
+char *
+sb_json_path_member (const char *parent,
+                     const char *member)
+{
+  gboolean plain = member[0] != '\0' && !g_ascii_isdigit (member[0]);
+
+  for (const char *p = member; plain && *p; p++)
+    plain = g_ascii_isalnum (*p) || *p == '_';
+
+  if (plain)
+    return g_strdup_printf ("%s.%s", parent, member);
+  else
+    {
+      g_autoptr(GString) quoted = g_string_new (parent);
+
+      g_string_append (quoted, "[\"");
+      for (const char *p = member; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (quoted, '\\');
+          g_string_append_c (quoted, *p);
+        }
+      g_string_append (quoted, "\"]");
+      return g_string_free (g_steal_pointer (&quoted), FALSE);
+    }
+}
+
+char *
+sb_json_path_index (const char *parent,
+                    guint       index)
+{
+  return g_strdup_printf ("%s[%u]", parent, index);
+}
+
+const char *
+sb_json_node_type_name (JsonNode *node)
+{
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return "null";
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return _("an object");
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return _("an array");
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return _("a string");
+    case G_TYPE_BOOLEAN:
+      return _("true/false");
+    case G_TYPE_INT64:
+      return _("an integer");
+    default:
+      return _("a decimal number");
+    }
+}
+
+static char *
+scan_path (Scan *scan)
+{
+  g_autofree char *path = g_strdup ("$");
+
+  for (guint i = 0; i < scan->depth; i++)
+    {
+      Frame *frame = &scan->frames[i];
+      char *next = NULL;
+
+      if (frame->kind == FRAME_ARRAY)
+        next = sb_json_path_index (path, frame->index);
+      else if (frame->key != NULL)
+        next = sb_json_path_member (path, frame->key);
+      else
+        continue;
+      g_free (path);
+      path = next;
+    }
+
+  return g_steal_pointer (&path);
+}
+
+static gboolean
+scan_fail (Scan        *scan,
+           GError     **error,
+           const char  *format,
+           ...) G_GNUC_PRINTF (3, 4);
+
+static gboolean
+scan_fail (Scan        *scan,
+           GError     **error,
+           const char  *format,
+           ...)
+{
+  g_autofree char *message = NULL;
+  g_autofree char *path = scan_path (scan);
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* TRANSLATORS: "line 3, column 7 (at $.values.name): <problem>" */
+  g_set_error (error, SB_ERROR, SB_ERROR_PARSE, _("%s: line %u, column %u (at %s): %s"),
+               scan->name, scan->line, scan->column, path, message);
+  return FALSE;
+}
+
+static void
+scan_advance (Scan *scan,
+              gsize n)
+{
+  for (gsize i = 0; i < n && scan->pos < scan->length; i++)
+    {
+      guchar c = scan->data[scan->pos++];
+
+      if (c == '\n')
+        {
+          scan->line++;
+          scan->column = 1;
+        }
+      else if ((c & 0xC0) != 0x80)
+        scan->column++;
+    }
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+scan_unicode_escape (Scan     *scan,
+                     gsize     at,
+                     gunichar *out)
+{
+  gunichar value = 0;
+
+  if (at + 4 > scan->length)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    {
+      int digit = hex_value (scan->data[at + i]);
+
+      if (digit < 0)
+        return FALSE;
+      value = value * 16 + digit;
+    }
+  *out = value;
+  return TRUE;
+}
+
+/* Reads a string token; returns its decoded text when @decoded is not NULL. */
+static gboolean
+scan_string (Scan     *scan,
+             GString  *decoded,
+             GError  **error)
+{
+  gsize start = scan->pos;
+
+  scan_advance (scan, 1);
+  while (scan->pos < scan->length)
+    {
+      char c = scan->data[scan->pos];
+
+      if (scan->pos - start > SB_JSON_MAX_STRING_BYTES)
+        return scan_fail (scan, error, _("a string is longer than %d MiB"),
+                          SB_JSON_MAX_STRING_BYTES / (1024 * 1024));
+
+      if (c == '"')
+        {
+          scan_advance (scan, 1);
+          return TRUE;
+        }
+      if ((guchar) c < 0x20)
+        return scan_fail (scan, error, _("a control character inside a string must be escaped"));
+      if (c != '\\')
+        {
+          if (decoded != NULL)
+            g_string_append_c (decoded, c);
+          scan_advance (scan, 1);
+          continue;
+        }
+
+      if (scan->pos + 1 >= scan->length)
+        break;
+      c = scan->data[scan->pos + 1];
+      if (c == 'u')
+        {
+          gunichar ch;
+
+          if (!scan_unicode_escape (scan, scan->pos + 2, &ch))
+            return scan_fail (scan, error, _("“\\u” must be followed by four hexadecimal digits"));
+          if (ch == 0)
+            return scan_fail (scan, error, _("the string contains a NUL character (\\u0000)"));
+          if (ch >= 0xDC00 && ch <= 0xDFFF)
+            return scan_fail (scan, error, _("the string contains a lone UTF-16 low surrogate"));
+          if (ch >= 0xD800 && ch <= 0xDBFF)
+            {
+              gunichar low;
+
+              if (scan->pos + 12 <= scan->length &&
+                  scan->data[scan->pos + 6] == '\\' && scan->data[scan->pos + 7] == 'u' &&
+                  scan_unicode_escape (scan, scan->pos + 8, &low) &&
+                  low >= 0xDC00 && low <= 0xDFFF)
+                {
+                  ch = 0x10000 + ((ch - 0xD800) << 10) + (low - 0xDC00);
+                  scan_advance (scan, 6);
+                }
+              else
+                return scan_fail (scan, error, _("the string contains a lone UTF-16 high surrogate"));
+            }
+          if (decoded != NULL)
+            g_string_append_unichar (decoded, ch);
+          scan_advance (scan, 6);
+          continue;
+        }
+
+      if (decoded != NULL)
+        {
+          switch (c)
+            {
+            case 'n': g_string_append_c (decoded, '\n'); break;
+            case 't': g_string_append_c (decoded, '\t'); break;
+            case 'r': g_string_append_c (decoded, '\r'); break;
+            case 'b': g_string_append_c (decoded, '\b'); break;
+            case 'f': g_string_append_c (decoded, '\f'); break;
+            default: g_string_append_c (decoded, c); break;
+            }
+        }
+      scan_advance (scan, 2);
+    }
+
+  return scan_fail (scan, error, _("a string is not terminated"));
+}
+
+static gboolean
+scan_number (Scan    *scan,
+             GError **error)
+{
+  gsize start = scan->pos;
+  gboolean integral = TRUE;
+  g_autofree char *token = NULL;
+
+  while (scan->pos < scan->length)
+    {
+      char c = scan->data[scan->pos];
+
+      if (c == '.' || c == 'e' || c == 'E')
+        integral = FALSE;
+      else if (!(g_ascii_isdigit (c) || c == '-' || c == '+'))
+        break;
+      scan->pos++;
+      scan->column++;
+    }
+
+  token = g_strndup (scan->data + start, scan->pos - start);
+  if (scan->pos - start > 400)
+    return scan_fail (scan, error, _("the number %.20s… has too many digits"), token);
+
+  if (integral)
+    {
+      gint64 value;
+
+      if (!g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, &value, NULL))
+        {
+          /* json-glib would report its own syntax error for things like "--1";
+           * only a well-formed integer can be out of range here. */
+          if (g_regex_match_simple ("^-?[0-9]+$", token, 0, 0))
+            return scan_fail (scan, error, _("the integer %s is outside the 64-bit range"), token);
+        }
+    }
+  else
+    {
+      char *end = NULL;
+      double value = g_ascii_strtod (token, &end);
+
+      if (end != NULL && *end == '\0' && !isfinite (value))
+        return scan_fail (scan, error, _("the number %s is too large to represent"), token);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+scan_open (Scan      *scan,
+           FrameKind  kind,
+           GError   **error)
+{
+  Frame *frame;
+
+  if (scan->depth >= SB_JSON_MAX_DEPTH)
+    return scan_fail (scan, error, _("nested deeper than %d levels"), SB_JSON_MAX_DEPTH);
+
+  frame = &scan->frames[scan->depth++];
+  frame->kind = kind;
+  frame->index = 0;
+  frame->key = NULL;
+  frame->keys = kind == FRAME_OBJECT ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL;
+  frame->expect_key = kind == FRAME_OBJECT;
+  scan_advance (scan, 1);
+  return TRUE;
+}
+
+static void
+frame_clear (Frame *frame)
+{
+  g_clear_pointer (&frame->keys, g_hash_table_unref);
+  frame->key = NULL;
+}
+
+static gboolean
+scan_close (Scan      *scan,
+            FrameKind  kind,
+            GError   **error)
+{
+  if (scan->depth == 0 || scan->frames[scan->depth - 1].kind != kind)
+    return scan_fail (scan, error, kind == FRAME_OBJECT ? _("unexpected “}”") : _("unexpected “]”"));
+
+  frame_clear (&scan->frames[--scan->depth]);
+  scan_advance (scan, 1);
+  return TRUE;
+}
+
+static gboolean
+scan_key (Scan    *scan,
+          Frame   *frame,
+          GError **error)
+{
+  g_autoptr(GString) key = g_string_new (NULL);
+
+  if (!scan_string (scan, key, error))
+    return FALSE;
+
+  if (g_hash_table_contains (frame->keys, key->str))
+    {
+      /* point the path at the repeated key; the table owns the string */
+      g_hash_table_lookup_extended (frame->keys, key->str, (gpointer *) &frame->key, NULL);
+      return scan_fail (scan, error, _("the key “%s” appears twice in the same object"), key->str);
+    }
+
+  frame->key = g_string_free (g_steal_pointer (&key), FALSE);
+  g_hash_table_add (frame->keys, frame->key);
+  frame->expect_key = FALSE;
+  return TRUE;
+}
+
+static gboolean
+scan_document (Scan    *scan,
+               GError **error)
+{
+  while (scan->pos < scan->length)
+    {
+      char c = scan->data[scan->pos];
+      Frame *top = scan->depth > 0 ? &scan->frames[scan->depth - 1] : NULL;
+
+      switch (c)
+        {
+        case '{':
+          if (!scan_open (scan, FRAME_OBJECT, error))
+            return FALSE;
+          break;
+        case '[':
+          if (!scan_open (scan, FRAME_ARRAY, error))
+            return FALSE;
+          break;
+        case '}':
+          if (!scan_close (scan, FRAME_OBJECT, error))
+            return FALSE;
+          break;
+        case ']':
+          if (!scan_close (scan, FRAME_ARRAY, error))
+            return FALSE;
+          break;
+        case ',':
+          if (top != NULL && top->kind == FRAME_ARRAY)
+            top->index++;
+          else if (top != NULL)
+            {
+              top->expect_key = TRUE;
+              top->key = NULL;
+            }
+          scan_advance (scan, 1);
+          break;
+        case '"':
+          if (top != NULL && top->kind == FRAME_OBJECT && top->expect_key)
+            {
+              if (!scan_key (scan, top, error))
+                return FALSE;
+            }
+          else if (!scan_string (scan, NULL, error))
+            return FALSE;
+          break;
+        case '-':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+          if (!scan_number (scan, error))
+            return FALSE;
+          break;
+        default:
+          scan_advance (scan, 1);
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_encoding (const char  *data,
+                gsize        length,
+                const char  *name,
+                GError     **error)
+{
+  const char *end = NULL;
+
+  if (!g_utf8_validate_len (data, length, &end))
+    {
+      guint line = 1, column = 1;
+
+      for (const char *p = data; p < end; p++)
+        {
+          if (*p == '\n')
+            line++, column = 1;
+          else if (((guchar) *p & 0xC0) != 0x80)
+            column++;
+        }
+      g_set_error (error, SB_ERROR, SB_ERROR_PARSE,
+                   *end == '\0'
+                   ? _("%s: line %u, column %u: the file contains a NUL byte")
+                   : _("%s: line %u, column %u: the file is not valid UTF-8 text"),
+                   name, line, column);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonNode *
+sb_json_parse_bytes (GBytes      *bytes,
+                     const char  *display_name,
+                     GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+  Scan scan = { 0 };
+  gboolean scanned;
+
+  if (length > SB_JSON_MAX_BYTES)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE,
+                   _("%s: the file is %" G_GSIZE_FORMAT " bytes; at most %d MiB can be read"),
+                   display_name, length, SB_JSON_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
+
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
+
+  if (!check_encoding (data, length, display_name, error))
+    return NULL;
+
+  scan.data = data;
+  scan.length = length;
+  scan.line = 1;
+  scan.column = 1;
+  scan.name = display_name;
+  scanned = scan_document (&scan, error);
+  while (scan.depth > 0)
+    frame_clear (&scan.frames[--scan.depth]);
+  if (!scanned)
+    return NULL;
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_PARSE, _("%s: not valid JSON: %s"),
+                   display_name, local_error->message);
+      return NULL;
+    }
+
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_PARSE, _("%s: the file is empty"), display_name);
+      return NULL;
+    }
+
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+JsonNode *
+sb_json_parse_file (GFile   *file,
+                    GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
+  if (info != NULL && g_file_info_get_size (info) > SB_JSON_MAX_BYTES)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE,
+                   _("%s: the file is %" G_GINT64_FORMAT " bytes; at most %d MiB can be read"),
+                   name, (gint64) g_file_info_get_size (info), SB_JSON_MAX_BYTES / (1024 * 1024));
+      return NULL;
+    }
+
+  bytes = g_file_load_bytes (file, NULL, NULL, error);
+  if (bytes == NULL)
+    return NULL;
+
+  return sb_json_parse_bytes (bytes, name, error);
+}
+
+/* SbJsonReader */
+
+gboolean
+sb_json_reader_init (SbJsonReader  *reader,
+                     JsonNode      *node,
+                     const char    *file,
+                     const char    *path,
+                     SbError        code,
+                     GError       **error)
+{
+  memset (reader, 0, sizeof *reader);
+  reader->code = code;
+  reader->file = file;
+  reader->path = g_strdup (path);
+  reader->seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    {
+      sb_set_error_at (error, code, file, path,
+                       _("expected an object, found %s"), sb_json_node_type_name (node));
+      return FALSE;
+    }
+
+  reader->object = json_node_get_object (node);
+  return TRUE;
+}
+
+void
+sb_json_reader_clear (SbJsonReader *reader)
+{
+  g_clear_pointer (&reader->path, g_free);
+  g_clear_pointer (&reader->seen, g_hash_table_unref);
+  reader->object = NULL;
+}
+
+gboolean
+sb_json_reader_finish (SbJsonReader  *reader,
+                       GError       **error)
+{
+  g_autoptr(GList) members = json_object_get_members (reader->object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      if (!g_hash_table_contains (reader->seen, l->data))
+        {
+          g_autofree char *path = sb_json_reader_path (reader, l->data);
+
+          sb_set_error_at (error, reader->code, reader->file, path,
+                           _("unknown key “%s”"), (const char *) l->data);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+char *
+sb_json_reader_path (SbJsonReader *reader,
+                     const char   *member)
+{
+  return sb_json_path_member (reader->path, member);
+}
+
+JsonNode *
+sb_json_reader_node (SbJsonReader *reader,
+                     const char   *member)
+{
+  JsonNode *node = json_object_get_member (reader->object, member);
+
+  g_hash_table_add (reader->seen, (gpointer) member);
+  return node;
+}
+
+gboolean
+sb_json_reader_has (SbJsonReader *reader,
+                    const char   *member)
+{
+  return json_object_has_member (reader->object, member);
+}
+
+static gboolean
+missing (SbJsonReader  *reader,
+         const char    *member,
+         GError       **error)
+{
+  sb_set_error_at (error, reader->code, reader->file, reader->path,
+                   _("the key “%s” is required"), member);
+  return FALSE;
+}
+
+static gboolean
+wrong_type (SbJsonReader  *reader,
+            const char    *member,
+            JsonNode      *node,
+            const char    *expected,
+            GError       **error)
+{
+  g_autofree char *path = sb_json_reader_path (reader, member);
+
+  sb_set_error_at (error, reader->code, reader->file, path,
+                   _("expected %s, found %s"), expected, sb_json_node_type_name (node));
+  return FALSE;
+}
+
+gboolean
+sb_json_reader_string (SbJsonReader  *reader,
+                       const char    *member,
+                       gboolean       required,
+                       char         **out,
+                       GError       **error)
+{
+  JsonNode *node = sb_json_reader_node (reader, member);
+
+  if (node == NULL)
+    return required ? missing (reader, member, error) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return wrong_type (reader, member, node, _("a string"), error);
+
+  g_free (*out);
+  *out = g_strdup (json_node_get_string (node));
+  return TRUE;
+}
+
+gboolean
+sb_json_reader_int (SbJsonReader  *reader,
+                    const char    *member,
+                    gboolean       required,
+                    gint64         min,
+                    gint64         max,
+                    gint64        *out,
+                    GError       **error)
+{
+  JsonNode *node = sb_json_reader_node (reader, member);
+  gint64 value;
+
+  if (node == NULL)
+    return required ? missing (reader, member, error) : TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return wrong_type (reader, member, node, _("an integer"), error);
+
+  value = json_node_get_int (node);
+  if (value < min || value > max)
+    {
+      g_autofree char *path = sb_json_reader_path (reader, member);
+
+      sb_set_error_at (error, reader->code, reader->file, path,
+                       _("%" G_GINT64_FORMAT " is outside the allowed range %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
+                       value, min, max);
+      return FALSE;
+    }
+
+  *out = value;
+  return TRUE;
+}
+
+gboolean
+sb_json_reader_bool (SbJsonReader  *reader,
+                     const char    *member,
+                     gboolean      *out,
+                     GError       **error)
+{
+  JsonNode *node = sb_json_reader_node (reader, member);
+
+  if (node == NULL)
+    return TRUE;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return wrong_type (reader, member, node, _("true or false"), error);
+
+  *out = json_node_get_boolean (node);
+  return TRUE;
+}
+
+gboolean
+sb_json_reader_array (SbJsonReader  *reader,
+                      const char    *member,
+                      gboolean       required,
+                      JsonArray    **out,
+                      GError       **error)
+{
+  JsonNode *node = sb_json_reader_node (reader, member);
+
+  *out = NULL;
+  if (node == NULL)
+    return required ? missing (reader, member, error) : TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return wrong_type (reader, member, node, _("an array"), error);
+
+  *out = json_node_get_array (node);
+  return TRUE;
+}
+
+gboolean
+sb_json_reader_string_array (SbJsonReader  *reader,
+                             const char    *member,
+                             GStrv         *out,
+                             GError       **error)
+{
+  JsonArray *array = NULL;
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autofree char *path = NULL;
+
+  if (!sb_json_reader_array (reader, member, FALSE, &array, error))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+
+  path = sb_json_reader_path (reader, member);
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING)
+        {
+          g_autofree char *element_path = sb_json_path_index (path, i);
+
+          sb_set_error_at (error, reader->code, reader->file, element_path,
+                           _("expected a string, found %s"), sb_json_node_type_name (element));
+          return FALSE;
+        }
+      g_strv_builder_add (builder, json_node_get_string (element));
+    }
+
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}

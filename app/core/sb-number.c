@@ -1,0 +1,487 @@
+/* sb-number.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "sb-error.h"
+#include "sb-number.h"
+
+static gboolean
+overflow (GError **error)
+{
+  g_set_error (error, SB_ERROR, SB_ERROR_EVALUATION, _("the number is too large to compute exactly"));
+  return FALSE;
+}
+
+static SbInt128
+abs128 (SbInt128 v)
+{
+  return v < 0 ? -v : v;
+}
+
+static SbInt128
+gcd128 (SbInt128 a,
+        SbInt128 b)
+{
+  a = abs128 (a);
+  b = abs128 (b);
+  while (b != 0)
+    {
+      SbInt128 t = a % b;
+      a = b;
+      b = t;
+    }
+  return a;
+}
+
+/* The smallest 128-bit value has no positive counterpart; keeping one bit of
+ * headroom means negation and abs can never overflow. */
+#define SB_INT128_LIMIT ((SbInt128) 1 << 125)
+
+static gboolean
+in_range (SbInt128 v)
+{
+  return v < SB_INT128_LIMIT && v > -SB_INT128_LIMIT;
+}
+
+SbNumber
+sb_number_from_int (gint64 value)
+{
+  SbNumber n = { value, 1 };
+  return n;
+}
+
+gboolean
+sb_number_make (SbInt128   num,
+                SbInt128   den,
+                SbNumber  *out,
+                GError   **error)
+{
+  SbInt128 g;
+
+  if (den == 0)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_EVALUATION, _("division by zero"));
+      return FALSE;
+    }
+  if (!in_range (num) || !in_range (den))
+    return overflow (error);
+  if (den < 0)
+    {
+      num = -num;
+      den = -den;
+    }
+  g = gcd128 (num, den);
+  if (g > 1)
+    {
+      num /= g;
+      den /= g;
+    }
+  out->num = num;
+  out->den = den;
+  return TRUE;
+}
+
+gboolean
+sb_number_add (SbNumber   a,
+               SbNumber   b,
+               SbNumber  *out,
+               GError   **error)
+{
+  SbInt128 x, y, num, den;
+
+  if (a.den == b.den)
+    {
+      if (__builtin_add_overflow (a.num, b.num, &num))
+        return overflow (error);
+      return sb_number_make (num, a.den, out, error);
+    }
+  if (__builtin_mul_overflow (a.num, b.den, &x) ||
+      __builtin_mul_overflow (b.num, a.den, &y) ||
+      __builtin_add_overflow (x, y, &num) ||
+      __builtin_mul_overflow (a.den, b.den, &den))
+    return overflow (error);
+  return sb_number_make (num, den, out, error);
+}
+
+SbNumber
+sb_number_negate (SbNumber a)
+{
+  a.num = -a.num;
+  return a;
+}
+
+gboolean
+sb_number_sub (SbNumber   a,
+               SbNumber   b,
+               SbNumber  *out,
+               GError   **error)
+{
+  return sb_number_add (a, sb_number_negate (b), out, error);
+}
+
+gboolean
+sb_number_mul (SbNumber   a,
+               SbNumber   b,
+               SbNumber  *out,
+               GError   **error)
+{
+  SbInt128 g1 = gcd128 (a.num, b.den);
+  SbInt128 g2 = gcd128 (b.num, a.den);
+  SbInt128 num, den;
+
+  /* cross-reduce first so that exact results stay small */
+  if (g1 > 1)
+    {
+      a.num /= g1;
+      b.den /= g1;
+    }
+  if (g2 > 1)
+    {
+      b.num /= g2;
+      a.den /= g2;
+    }
+  if (__builtin_mul_overflow (a.num, b.num, &num) ||
+      __builtin_mul_overflow (a.den, b.den, &den))
+    return overflow (error);
+  return sb_number_make (num, den, out, error);
+}
+
+gboolean
+sb_number_div (SbNumber   a,
+               SbNumber   b,
+               SbNumber  *out,
+               GError   **error)
+{
+  SbNumber inverse;
+
+  if (b.num == 0)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_EVALUATION, _("division by zero"));
+      return FALSE;
+    }
+  inverse.num = b.num < 0 ? -b.den : b.den;
+  inverse.den = abs128 (b.num);
+  return sb_number_mul (a, inverse, out, error);
+}
+
+gboolean
+sb_number_compare (SbNumber  a,
+                   SbNumber  b,
+                   int      *out,
+                   GError  **error)
+{
+  SbNumber difference;
+
+  if (!sb_number_sub (a, b, &difference, error))
+    return FALSE;
+  *out = difference.num < 0 ? -1 : difference.num > 0 ? 1 : 0;
+  return TRUE;
+}
+
+gboolean
+sb_number_is_integer (SbNumber a)
+{
+  return a.den == 1;
+}
+
+gboolean
+sb_number_to_int (SbNumber  a,
+                  gint64   *out)
+{
+  if (a.den != 1 || a.num > G_MAXINT64 || a.num < G_MININT64)
+    return FALSE;
+  *out = (gint64) a.num;
+  return TRUE;
+}
+
+static SbInt128
+floor_div (SbInt128 num,
+           SbInt128 den)
+{
+  SbInt128 q = num / den;
+
+  if ((num % den != 0) && (num < 0))
+    q--;
+  return q;
+}
+
+gboolean
+sb_number_floor (SbNumber   a,
+                 SbNumber  *out,
+                 GError   **error)
+{
+  return sb_number_make (floor_div (a.num, a.den), 1, out, error);
+}
+
+gboolean
+sb_number_ceil (SbNumber   a,
+                SbNumber  *out,
+                GError   **error)
+{
+  return sb_number_make (-floor_div (-a.num, a.den), 1, out, error);
+}
+
+/* Half away from zero, the way amounts are rounded on Chinese forms (四舍五入). */
+gboolean
+sb_number_round (SbNumber   a,
+                 SbNumber  *out,
+                 GError   **error)
+{
+  SbInt128 magnitude = abs128 (a.num);
+  SbInt128 q = (2 * magnitude + a.den) / (2 * a.den);
+
+  return sb_number_make (a.num < 0 ? -q : q, 1, out, error);
+}
+
+static SbInt128
+pow10_128 (guint exponent)
+{
+  SbInt128 v = 1;
+
+  while (exponent-- > 0)
+    v *= 10;
+  return v;
+}
+
+gboolean
+sb_number_parse_decimal (const char  *text,
+                         guint        max_decimals,
+                         SbNumber    *out,
+                         GError     **error)
+{
+  const char *p = text;
+  gboolean negative = FALSE;
+  SbInt128 num = 0;
+  guint int_digits = 0, decimals = 0;
+  gboolean seen_point = FALSE;
+
+  if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+
+  for (; *p != '\0'; p++)
+    {
+      if (*p == '.' && !seen_point)
+        {
+          seen_point = TRUE;
+          continue;
+        }
+      if (!g_ascii_isdigit (*p))
+        {
+          g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT,
+                       _("“%s” is not a number"), text);
+          return FALSE;
+        }
+      if (seen_point)
+        decimals++;
+      else
+        int_digits++;
+      if (int_digits + decimals > 30)
+        {
+          g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT,
+                       _("“%.40s” has too many digits"), text);
+          return FALSE;
+        }
+      num = num * 10 + (*p - '0');
+    }
+
+  if (int_digits + decimals == 0)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is not a number"), text);
+      return FALSE;
+    }
+  if (decimals > max_decimals)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "“%s” has more than %u decimal place",
+                                "“%s” has more than %u decimal places", max_decimals),
+                   text, max_decimals);
+      return FALSE;
+    }
+
+  return sb_number_make (negative ? -num : num, pow10_128 (decimals), out, error);
+}
+
+static void
+append_int128 (GString  *out,
+               SbInt128  v)
+{
+  char digits[48];
+  int n = 0;
+
+  if (v == 0)
+    {
+      g_string_append_c (out, '0');
+      return;
+    }
+  while (v > 0)
+    {
+      digits[n++] = '0' + (int) (v % 10);
+      v /= 10;
+    }
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* Exact when the decimal expansion ends within @max_decimals, otherwise
+ * rounded half away from zero; trailing zeros are dropped. */
+char *
+sb_number_format (SbNumber a,
+                  guint    max_decimals)
+{
+  GString *out = g_string_new (NULL);
+  SbInt128 scale = pow10_128 (max_decimals);
+  SbInt128 magnitude = abs128 (a.num);
+  SbInt128 scaled;
+  SbInt128 int_part, frac_part;
+
+  /* a huge value cannot be scaled; print its integer part only */
+  if (magnitude > SB_INT128_LIMIT / scale / 4)
+    {
+      if (a.num < 0)
+        g_string_append_c (out, '-');
+      append_int128 (out, magnitude / a.den);
+      return g_string_free (out, FALSE);
+    }
+
+  scaled = (2 * magnitude * scale + a.den) / (2 * a.den);
+  int_part = scaled / scale;
+  frac_part = scaled % scale;
+
+  if (a.num < 0 && scaled != 0)
+    g_string_append_c (out, '-');
+  append_int128 (out, int_part);
+
+  if (frac_part != 0)
+    {
+      char frac[40];
+      int len = (int) max_decimals;
+
+      for (int i = len - 1; i >= 0; i--)
+        {
+          frac[i] = '0' + (int) (frac_part % 10);
+          frac_part /= 10;
+        }
+      while (len > 0 && frac[len - 1] == '0')
+        len--;
+      g_string_append_c (out, '.');
+      g_string_append_len (out, frac, len);
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+/* Money typed by a person: full-width digits, grouping commas, spaces, a
+ * currency sign and a unit are all accepted, and nothing is rounded. */
+static char *
+normalize_money_text (const char *text)
+{
+  g_autofree char *folded = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
+  GString *out = g_string_new (NULL);
+
+  if (folded == NULL)
+    return g_string_free (out, FALSE);
+
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == ',' || c == ' ' || c == 0x3000 || c == '\t' || c == 0xA5 || c == 0xFFE5)
+        continue;
+      g_string_append_unichar (out, c);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+sb_money_parse (const char   *text,
+                SbMoneyUnit   default_unit,
+                gint64       *yuan,
+                GError      **error)
+{
+  g_autofree char *clean = normalize_money_text (text);
+  g_autoptr(GError) local_error = NULL;
+  SbMoneyUnit unit = default_unit;
+  SbNumber amount, result;
+  gint64 value;
+  gsize len = strlen (clean);
+
+  if (g_str_has_suffix (clean, "万元"))
+    unit = SB_MONEY_UNIT_WAN, len -= strlen ("万元");
+  else if (g_str_has_suffix (clean, "万"))
+    unit = SB_MONEY_UNIT_WAN, len -= strlen ("万");
+  else if (g_str_has_suffix (clean, "元"))
+    unit = SB_MONEY_UNIT_YUAN, len -= strlen ("元");
+  clean[len] = '\0';
+
+  if (len == 0)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is not an amount of money"), text);
+      return FALSE;
+    }
+
+  if (!sb_number_parse_decimal (clean, unit == SB_MONEY_UNIT_WAN ? 4 : 0, &amount, &local_error))
+    {
+      if (g_error_matches (local_error, SB_ERROR, SB_ERROR_INVALID_INPUT) &&
+          strchr (clean, '.') != NULL && g_regex_match_simple ("^[-+]?[0-9]*\\.[0-9]+$", clean, 0, 0))
+        g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT,
+                     unit == SB_MONEY_UNIT_WAN
+                     ? _("“%s”: amounts in 万元 take at most 4 decimal places (1 元)")
+                     : _("“%s”: amounts in 元 are whole numbers"),
+                     text);
+      else
+        g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is not an amount of money"), text);
+      return FALSE;
+    }
+
+  if (unit == SB_MONEY_UNIT_WAN &&
+      !sb_number_mul (amount, sb_number_from_int (10000), &result, error))
+    return FALSE;
+  if (unit == SB_MONEY_UNIT_YUAN)
+    result = amount;
+
+  if (!sb_number_to_int (result, &value) || value > SB_MONEY_MAX_YUAN || value < -SB_MONEY_MAX_YUAN)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is too large an amount"), text);
+      return FALSE;
+    }
+
+  *yuan = value;
+  return TRUE;
+}
+
+char *
+sb_money_format_wan (gint64 yuan)
+{
+  g_autofree char *number = NULL;
+  SbNumber wan;
+
+  /* cannot fail: |yuan| < 2^63 and 10000 are far inside the 128-bit range */
+  sb_number_make (yuan, 10000, &wan, NULL);
+  number = sb_number_format (wan, 4);
+  return g_strdup_printf ("%s万元", number);
+}
+
+char *
+sb_money_format_yuan (gint64 yuan)
+{
+  g_autoptr(GString) digits = g_string_new (NULL);
+  GString *out = g_string_new (yuan < 0 ? "-" : "");
+  guint64 magnitude = yuan < 0 ? -(guint64) yuan : (guint64) yuan;
+
+  g_string_printf (digits, "%" G_GUINT64_FORMAT, magnitude);
+  for (gsize i = 0; i < digits->len; i++)
+    {
+      if (i > 0 && (digits->len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits->str[i]);
+    }
+  g_string_append (out, "元");
+  return g_string_free (out, FALSE);
+}

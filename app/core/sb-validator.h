@@ -1,0 +1,38 @@
+/* sb-validator.h — every check of a call, run over a draft
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sb-call.h"
+#include "sb-draft.h"
+#include "sb-problem.h"
+
+G_BEGIN_DECLS
+
+#define SB_TYPE_VALIDATOR (sb_validator_get_type ())
+
+G_DECLARE_FINAL_TYPE (SbValidator, sb_validator, SB, VALIDATOR, GObject)
+
+typedef enum {
+  SB_VALIDATE_DEFAULT = 0,
+  SB_VALIDATE_FILES   = 1 << 0,  /* open attached files: existence, size, format, digest */
+} SbValidateFlags;
+
+SbValidator    *sb_validator_new                 (SbCall           *call);
+GPtrArray      *sb_validator_validate            (SbValidator      *self,
+                                                  SbDraft          *draft,
+                                                  SbValidateFlags   flags);
+const SbValue  *sb_validator_get_value           (SbValidator      *self,
+                                                  SbField          *field);
+gboolean        sb_validator_is_relevant         (SbValidator      *self,
+                                                  SbField          *field);
+
+void            sb_problems_count                (GPtrArray        *problems,
+                                                  guint            *errors,
+                                                  guint            *warnings,
+                                                  guint            *infos);
+
+G_END_DECLS
