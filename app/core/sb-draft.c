@@ -623,7 +623,7 @@ sb_draft_load (GFile      *file,
 
   self = sb_draft_load_bytes (bytes, name, catalog, error);
   if (self != NULL)
-    self->file = g_object_ref (file);
+    sb_draft_set_file (self, file);
   return self;
 }
 
@@ -830,10 +830,7 @@ sb_draft_save (SbDraft  *self,
   if (!sb_storage_write_atomic (file, data, length, error))
     return FALSE;
 
-  if (self->file != file)
-    g_set_object (&self->file, file);
-  g_free (self->display_name);
-  self->display_name = g_file_get_parse_name (file);
+  sb_draft_set_file (self, file);
   return TRUE;
 }
 
@@ -847,6 +844,17 @@ GFile *
 sb_draft_get_file (SbDraft *self)
 {
   return self->file;
+}
+
+/* Where the draft lives: attached files are found relative to it. */
+void
+sb_draft_set_file (SbDraft *self,
+                   GFile   *file)
+{
+  if (!g_set_object (&self->file, file))
+    return;
+  g_free (self->display_name);
+  self->display_name = file ? g_file_get_parse_name (file) : g_strdup (_("(new draft)"));
 }
 
 const char *

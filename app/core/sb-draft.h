@@ -49,6 +49,8 @@ char       *sb_draft_to_data            (SbDraft      *self,
 
 SbCall     *sb_draft_get_call           (SbDraft      *self);
 GFile      *sb_draft_get_file           (SbDraft      *self);
+void        sb_draft_set_file           (SbDraft      *self,
+                                         GFile        *file);
 const char *sb_draft_get_display_name   (SbDraft      *self);
 SbValue    *sb_draft_get_values         (SbDraft      *self);
 SbValue    *sb_draft_get_value          (SbDraft      *self,

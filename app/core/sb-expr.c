@@ -1917,7 +1917,7 @@ eval_call (Node           *node,
   Function fn = node->call.builtin->id;
   SbEval a = { 0 }, b = { 0 };
   gint64 count;
-  SbDate date;
+  SbDate date = 0;
 
   switch (fn)
     {
@@ -2011,14 +2011,18 @@ eval_call (Node           *node,
     case FN_ADD_MONTHS:
       if (!number_to_count (&b, &count, error))
         return FALSE;
-      if (fn == FN_ADD_YEARS && (count > 1000 || count < -1000))
-        return set_date_or_fail (out, FALSE, 0, error);
-      return set_date_or_fail (out, sb_date_add_months (a.date, fn == FN_ADD_YEARS ? count * 12 : count, &date),
-                               date, error);
+      {
+        gboolean ok = (fn == FN_ADD_MONTHS || (count <= 1000 && count >= -1000)) &&
+                      sb_date_add_months (a.date, fn == FN_ADD_YEARS ? count * 12 : count, &date);
+        return set_date_or_fail (out, ok, date, error);
+      }
     case FN_ADD_DAYS:
       if (!number_to_count (&b, &count, error))
         return FALSE;
-      return set_date_or_fail (out, sb_date_add_days (a.date, count, &date), date, error);
+      {
+        gboolean ok = sb_date_add_days (a.date, count, &date);
+        return set_date_or_fail (out, ok, date, error);
+      }
     case FN_YEAR:
       {
         int year, month, day;
