@@ -12,7 +12,8 @@
  *                  "set": { "values.total_investment": 1500000, … },
  *                  "expect": ["rule_id", "code@$.values.path", …],
  *                  "expect_not": ["rule_id", …],
- *                  "errors": N } ] }
+ *                  "errors": N,
+ *                  "sample": FILE } ] }       (optional: another sample to start from)
  * A "set" key is a dotted path into the draft (numbers index arrays); null
  * removes the member; {"repeat": "字", "times": 500} makes a long text.
  *
@@ -323,12 +324,12 @@ add_case_file (const char *path)
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
-  JsonNode *root = sb_json_parse_file (file, &error);
+  g_autoptr(JsonNode) root = sb_json_parse_file (file, &error);
   JsonObject *object;
   JsonArray *cases;
   const char *call_id;
   g_autofree char *test_path = NULL;
-  Case *sample_case;
+  g_autoptr(GPtrArray) samples = NULL;
 
   g_assert_no_error (error);
   object = json_node_get_object (root);
@@ -336,16 +337,31 @@ add_case_file (const char *path)
   cases = json_object_get_array_member (object, "cases");
 
   test_path = g_strdup_printf ("/calls/%s/rule-coverage", call_id);
-  g_test_add_data_func_full (test_path, root, check_rule_coverage, (GDestroyNotify) json_node_unref);
+  g_test_add_data_func_full (test_path, json_node_ref (root), check_rule_coverage, (GDestroyNotify) json_node_unref);
 
-  sample_case = g_new0 (Case, 1);
-  sample_case->call_id = g_strdup (call_id);
-  sample_case->sample = g_strdup (json_object_get_string_member (object, "sample"));
-  sample_case->spec = json_node_init_object (json_node_alloc (), json_object_new ());
-  sample_case->name = g_strdup ("sample");
-  g_free (test_path);
-  test_path = g_strdup_printf ("/calls/%s/sample-is-clean", call_id);
-  g_test_add_data_func_full (test_path, sample_case, check_sample_is_clean, (GDestroyNotify) case_free);
+  /* the main sample, and any other sample a case starts from, passes clean */
+  samples = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (samples, g_strdup (json_object_get_string_member (object, "sample")));
+  for (guint i = 0; i < json_array_get_length (cases); i++)
+    {
+      JsonObject *spec = json_array_get_object_element (cases, i);
+
+      if (json_object_has_member (spec, "sample") &&
+          !g_ptr_array_find_with_equal_func (samples, json_object_get_string_member (spec, "sample"), g_str_equal, NULL))
+        g_ptr_array_add (samples, g_strdup (json_object_get_string_member (spec, "sample")));
+    }
+  for (guint i = 0; i < samples->len; i++)
+    {
+      Case *sample_case = g_new0 (Case, 1);
+      g_autofree char *sample_path = NULL;
+
+      sample_case->call_id = g_strdup (call_id);
+      sample_case->sample = g_strdup (g_ptr_array_index (samples, i));
+      sample_case->spec = json_node_init_object (json_node_alloc (), json_object_new ());
+      sample_case->name = g_strdup_printf ("sample %s", sample_case->sample);
+      sample_path = g_strdup_printf ("/calls/%s/sample-is-clean/%u", call_id, i + 1);
+      g_test_add_data_func_full (sample_path, sample_case, check_sample_is_clean, (GDestroyNotify) case_free);
+    }
 
   for (guint i = 0; i < json_array_get_length (cases); i++)
     {
@@ -354,7 +370,8 @@ add_case_file (const char *path)
       g_autofree char *case_path = NULL;
 
       c->call_id = g_strdup (call_id);
-      c->sample = g_strdup (json_object_get_string_member (object, "sample"));
+      c->sample = g_strdup (json_object_get_string_member (json_object_has_member (spec, "sample") ? spec : object,
+                                                          "sample"));
       c->spec = json_node_copy (json_array_get_element (cases, i));
       c->name = g_strdup_printf ("%s: %s", call_id, json_object_get_string_member (spec, "name"));
       case_path = g_strdup_printf ("/calls/%s/case-%03u", call_id, i + 1);
