@@ -39,6 +39,7 @@ struct _SbCall
   GArray     *document_parts;    /* SbDocumentPart */
   SbText      summary_title;
   GArray     *summary_columns;   /* SbSummaryColumn */
+  SbExprResolver resolver;
 };
 
 G_DEFINE_FINAL_TYPE (SbCall, sb_call, G_TYPE_OBJECT)
@@ -113,6 +114,9 @@ sb_call_init (SbCall *self)
   self->order = g_ptr_array_new ();
   self->rules = g_ptr_array_new_with_free_func (g_object_unref);
 }
+
+static gboolean resolve_name (const char *name, SbExprRef *out, gpointer user_data, GError **error);
+static gboolean resolve_deadline (const char *id, SbDate *out, gpointer user_data, GError **error);
 
 /* Reading */
 
@@ -576,7 +580,7 @@ static gboolean
 compile_all (SbCall  *self,
              GError **error)
 {
-  SbExprResolver resolver = { resolve_name, resolve_deadline, self };
+  SbExprResolver resolver = self->resolver;
 
   for (guint i = 0; i < self->fields->len; i++)
     if (!sb_field_compile (g_ptr_array_index (self->fields, i), &resolver, self->file,
@@ -706,6 +710,7 @@ sb_call_new_from_bytes (GBytes      *bytes,
   g_autoptr(JsonNode) root = NULL;
 
   self->file = g_strdup (display_name);
+  self->resolver = (SbExprResolver) { resolve_name, resolve_deadline, self };
   root = sb_json_parse_bytes (bytes, display_name, error);
   if (root == NULL)
     return NULL;
@@ -913,4 +918,12 @@ sb_call_find_rule (SbCall     *self,
           return g_ptr_array_index (row_rules, j);
     }
   return NULL;
+}
+
+/* How names in expressions are found in this call: for tools that compile
+ * expressions of their own against it. */
+const SbExprResolver *
+sb_call_get_resolver (SbCall *self)
+{
+  return &self->resolver;
 }

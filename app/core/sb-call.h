@@ -63,5 +63,6 @@ GArray            *sb_call_get_summary_columns    (SbCall      *self);
 guint              sb_call_count_rules            (SbCall      *self);
 SbRule            *sb_call_find_rule              (SbCall      *self,
                                                    const char  *id);
+const SbExprResolver *sb_call_get_resolver        (SbCall      *self);
 
 G_END_DECLS
