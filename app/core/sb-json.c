@@ -490,6 +490,12 @@ sb_json_parse_bytes (GBytes      *bytes,
   Scan scan = { 0 };
   gboolean scanned;
 
+  if (data == NULL || length == 0)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_PARSE, _("%s: the file is empty"), display_name);
+      return NULL;
+    }
+
   if (length > SB_JSON_MAX_BYTES)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE,

@@ -1,0 +1,272 @@
+/* test-definition.c — broken call definitions and hostile JSON
+ *
+ * Every broken definition gets an error naming the file, the JSON path and
+ * the problem; hostile input (invalid UTF-8, NUL bytes, 10 MB strings,
+ * 100,000 levels of nesting, duplicate keys, 1e400) never crashes or hangs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include "sb-call.h"
+#include "sb-catalog.h"
+#include "sb-json.h"
+
+/* A small valid definition; tests replace "@FIELDS@", "@RULES@" and
+ * "@EXTRA@" to break it in one place at a time. */
+static const char base[] =
+  "{\"format\": \"shenbao-call\", \"format_version\": 1, \"id\": \"broken\", \"version\": 1,\n"
+  " \"title\": {\"zh\": \"测试\", \"en\": \"Test\"}, \"bureau\": {\"zh\": \"测试局\", \"en\": \"Bureau\"},\n"
+  " \"year\": 2024, @EXTRA@\n"
+  " \"deadlines\": [{\"id\": \"online\", \"title\": {\"zh\": \"截止\", \"en\": \"Deadline\"}, \"date\": \"2024-01-31\","
+  " \"citation\": {\"clause\": \"一\"}}],\n"
+  " \"steps\": [{\"id\": \"main\", \"title\": {\"zh\": \"步\", \"en\": \"Step\"}, \"fields\": [\n"
+  "   {\"id\": \"total\", \"type\": \"money\", \"label\": {\"zh\": \"总投入\", \"en\": \"Total\"}},\n"
+  "   {\"id\": \"subsidy\", \"type\": \"money\", \"label\": {\"zh\": \"资助\", \"en\": \"Subsidy\"}},\n"
+  "   {\"id\": \"name\", \"type\": \"text\", \"label\": {\"zh\": \"名称\", \"en\": \"Name\"}}@FIELDS@\n"
+  " ]}],\n"
+  " \"rules\": [{\"id\": \"cap\", \"severity\": \"error\", \"check\": \"subsidy <= total * 0.5\","
+  " \"message\": {\"zh\": \"超过一半\", \"en\": \"Over half\"}, \"citation\": {\"clause\": \"三\"}}@RULES@]}";
+
+static char *
+make (const char *fields,
+      const char *rules,
+      const char *extra)
+{
+  g_autoptr(GString) text = g_string_new (base);
+
+  g_string_replace (text, "@FIELDS@", fields ? fields : "", 1);
+  g_string_replace (text, "@RULES@", rules ? rules : "", 1);
+  g_string_replace (text, "@EXTRA@", extra ? extra : "", 1);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static SbCall *
+load (const char  *text,
+      gssize       length,
+      GError     **error)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (text, length < 0 ? strlen (text) : (gsize) length);
+
+  return sb_call_new_from_bytes (bytes, "broken.json", error);
+}
+
+static void
+assert_rejected (const char *text,
+                 const char *path,
+                 const char *problem)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCall) call = load (text, -1, &error);
+
+  g_assert_null (call);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == SB_ERROR);
+  if (!g_str_has_prefix (error->message, "broken.json: ") ||
+      (path != NULL && strstr (error->message, path) == NULL) ||
+      strstr (error->message, problem) == NULL)
+    g_error ("expected “broken.json: %s…%s”, got “%s”", path ? path : "", problem, error->message);
+}
+
+static void
+test_base_loads (void)
+{
+  g_autofree char *text = make (NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCall) call = load (text, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (sb_call_get_id (call), ==, "broken");
+  g_assert_cmpuint (sb_call_get_fields (call)->len, ==, 3);
+}
+
+static void
+test_schema_errors (void)
+{
+  struct {
+    const char *fields, *rules, *extra, *path, *problem;
+  } cases[] = {
+    { NULL, NULL, "\"colour\": \"red\",", "$.colour", "unknown key “colour”" },
+    { NULL, NULL, "\"paper_copies\": \"6\",", "$.paper_copies", "expected an integer, found a string" },
+    { NULL, NULL, "\"paper_copies\": 6.0,", "$.paper_copies", "expected an integer, found a decimal number" },
+    { ",{\"id\": \"total\", \"type\": \"money\", \"label\": {\"zh\": \"再\", \"en\": \"Again\"}}", NULL, NULL,
+      "$.steps[0].fields[3]", "the field id “total” is already used at $.steps[0].fields[0]" },
+    { ",{\"id\": \"x\", \"type\": \"colour\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].type", "unknown field type “colour”" },
+    { ",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"色\"}}", NULL, NULL,
+      "$.steps[0].fields[3].label", "the key “en” is required" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"max_length\": 5, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max_length", "does not apply to a money field" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"max\": \"100.00001万\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max", "4 decimal places" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"max\": 100, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max", "with its unit" },
+    { ",{\"id\": \"x\", \"type\": \"text\", \"min_length\": 9, \"max_length\": 5, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}",
+      NULL, NULL, "$.steps[0].fields[3]", "min_length > max_length" },
+    { ",{\"id\": \"x\", \"type\": \"declaration\", \"text\": {\"zh\": \"承诺\", \"en\": \"Pledge\"}, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}",
+      NULL, NULL, "$.steps[0].fields[3]", "a declaration must be “required”" },
+    { ",{\"id\": \"x\", \"type\": \"choice\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3]", "either “options” or “options_from”" },
+    { ",{\"id\": \"x\", \"type\": \"person\", \"subfields\": [\"name\", \"salary\"], \"label\": {\"zh\": \"色\", \"en\": \"C\"}}",
+      NULL, NULL, "$.steps[0].fields[3].subfields[1]", "has no part “salary”" },
+    { ",{\"id\": \"2x\", \"type\": \"text\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3]", "not a valid id" },
+    { NULL, ",{\"id\": \"cap\", \"severity\": \"error\", \"check\": \"true\", \"message\": {\"zh\": \"甲\", \"en\": \"A\"},"
+      " \"citation\": {\"clause\": \"三\"}}", NULL, "$.rules[1]", "the rule id “cap” is used twice" },
+    { NULL, ",{\"id\": \"r\", \"severity\": \"fatal\", \"check\": \"true\", \"message\": {\"zh\": \"甲\", \"en\": \"A\"},"
+      " \"citation\": {\"clause\": \"三\"}}", NULL, "$.rules[1].severity", "“error”, “warning” or “info”" },
+    { NULL, ",{\"id\": \"r\", \"severity\": \"error\", \"check\": \"true\", \"message\": {\"zh\": \"甲\", \"en\": \"A\"}}",
+      NULL, "$.rules[1]", "name the clause of the guide" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = make (cases[i].fields, cases[i].rules, cases[i].extra);
+      assert_rejected (text, cases[i].path, cases[i].problem);
+    }
+}
+
+static void
+test_expression_errors (void)
+{
+  struct {
+    const char *fields, *rules, *path, *problem;
+  } cases[] = {
+    { NULL, ",{\"id\": \"r\", \"severity\": \"error\", \"check\": \"totl > 150万\", \"message\": {\"zh\": \"甲\", \"en\": \"A\"},"
+      " \"citation\": {\"clause\": \"三\"}}", "$.rules[1].check", "line 1, column 1: there is no field “totl”" },
+    { NULL, ",{\"id\": \"r\", \"severity\": \"error\", \"check\": \"total > 150\", \"message\": {\"zh\": \"甲\", \"en\": \"A\"},"
+      " \"citation\": {\"clause\": \"三\"}}", "$.rules[1].check", "line 1, column 7: “>” mixes an amount of money" },
+    { NULL, ",{\"id\": \"r\", \"severity\": \"error\", \"check\": \"total\", \"message\": {\"zh\": \"甲\", \"en\": \"A\"},"
+      " \"citation\": {\"clause\": \"三\"}}", "$.rules[1].check", "must give a yes/no value" },
+    { NULL, ",{\"id\": \"r\", \"severity\": \"error\", \"check\": \"true\", \"message\": {\"zh\": \"值{totl}\", \"en\": \"A\"},"
+      " \"citation\": {\"clause\": \"三\"}}", "$.rules[1].message.zh", "column 2: in “{totl}”" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"calculate\": \"name\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL,
+      "$.steps[0].fields[3].calculate", "gives a text, but an amount of money is needed" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"calculate\": \"y + 1元\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}},"
+      " {\"id\": \"y\", \"type\": \"money\", \"calculate\": \"x - 1元\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL,
+      "$.steps[0].fields[3]", "cycle (through “relevant” or “calculate”): x → y → x" },
+    { ",{\"id\": \"x\", \"type\": \"text\", \"relevant\": \"present(x)\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL,
+      "$.steps[0].fields[3]", "cycle (through “relevant” or “calculate”): x → x" },
+    { ",{\"id\": \"x\", \"type\": \"text\", \"relevant\": \"deadline(\\\"paper\\\") > date(\\\"2020-01-01\\\")\","
+      " \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, "$.steps[0].fields[3].relevant", "no deadline “paper”" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = make (cases[i].fields, cases[i].rules, NULL);
+      assert_rejected (text, cases[i].path, cases[i].problem);
+    }
+
+  /* 10,000 nested parentheses in a rule: an error with its path */
+  {
+    g_autoptr(GString) deep = g_string_new (",{\"id\": \"r\", \"severity\": \"error\", \"check\": \"");
+    g_autofree char *text = NULL;
+
+    for (int i = 0; i < 10000; i++)
+      g_string_append_c (deep, '(');
+    g_string_append (deep, "true");
+    for (int i = 0; i < 10000; i++)
+      g_string_append_c (deep, ')');
+    g_string_append (deep, "\", \"message\": {\"zh\": \"甲\", \"en\": \"A\"}, \"citation\": {\"clause\": \"三\"}}");
+    text = make (NULL, deep->str, NULL);
+    assert_rejected (text, "$.rules[1].check", "nested more than 100 levels");
+  }
+}
+
+static void
+test_hostile_json (void)
+{
+  g_autofree char *valid = make (NULL, NULL, NULL);
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GString) huge = g_string_new ("{\"format\": \"");
+  g_autofree char *with_nul = g_strdup (valid);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCall) call = NULL;
+
+  assert_rejected ("", NULL, "empty");
+  assert_rejected ("   \n", NULL, "empty");
+  assert_rejected ("{\"format\": \"shenbao-call\"", NULL, "not valid JSON");
+  assert_rejected ("[1, 2]", "$", "expected an object, found an array");
+  assert_rejected ("{\"a\": 1, \"a\": 2}", "$.a", "the key “a” appears twice");
+  assert_rejected ("{\"x\": {\"k\": 1, \"k\\u0020\": 2, \"k\": 3}}", "$.x.k", "appears twice");
+  assert_rejected ("{\"a\": 1e400}", "$.a", "too large to represent");
+  assert_rejected ("{\"a\": 99999999999999999999}", "$.a", "outside the 64-bit range");
+  assert_rejected ("{\"a\": [1, NaN]}", NULL, "not valid JSON");
+  assert_rejected ("{\"a\": \"x\\u0000y\"}", "$.a", "NUL character");
+  assert_rejected ("{\"a\": \"\\ud800\"}", "$.a", "lone UTF-16 high surrogate");
+  assert_rejected ("{\"a\": \"\xff\xfe\"}", NULL, "line 1, column 8: the file is not valid UTF-8");
+  assert_rejected ("{\"format\": \"shenbao-call\", \"format_version\": 2}", "$.format_version", "not supported");
+  assert_rejected ("{\"format\": \"shenbao-draft\"}", "$.format", "not a call definition");
+
+  /* -0 is the integer zero; here it is simply out of range */
+  assert_rejected ("{\"format\": \"shenbao-call\", \"format_version\": -0}", "$.format_version", "outside the allowed range");
+
+  with_nul[10] = '\0';
+  call = load (with_nul, strlen (valid), &error);
+  g_assert_null (call);
+  g_assert_nonnull (strstr (error->message, "NUL byte"));
+  g_clear_error (&error);
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  assert_rejected (deep->str, NULL, "nested deeper than 64 levels");
+
+  /* a 17 MB string in a definition */
+  for (int i = 0; i < 17 * 1024 * 1024 / 8; i++)
+    g_string_append (huge, "abcdefgh");
+  g_string_append (huge, "\"}");
+  assert_rejected (huge->str, "$.format", "longer than 16 MiB");
+}
+
+static void
+test_builtin_forms_are_compiled_in (void)
+{
+  g_autofree char *path = g_build_filename (SOURCE_DIR, "forms", NULL);
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  g_autoptr(SbCatalog) catalog = sb_catalog_new ();
+  const char *name;
+
+  /* the built-in ones load without errors (and their resource is linked) */
+  sb_catalog_add_builtin (catalog);
+  g_assert_cmpuint (sb_catalog_get_errors (catalog)->len, ==, 0);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *resource = NULL;
+      g_autofree char *file = NULL;
+      g_autoptr(GBytes) compiled = NULL;
+      g_autofree char *source = NULL;
+      gsize length;
+
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      resource = g_strconcat (RESOURCE_PREFIX "/forms/", name, NULL);
+      compiled = g_resources_lookup_data (resource, 0, NULL);
+      if (compiled == NULL)
+        g_error ("forms/%s is not listed in forms/forms.gresource.xml", name);
+      file = g_build_filename (path, name, NULL);
+      g_assert_true (g_file_get_contents (file, &source, &length, NULL));
+      g_assert_cmpmem (source, length, g_bytes_get_data (compiled, NULL), g_bytes_get_size (compiled));
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/definition/base-loads", test_base_loads);
+  g_test_add_func ("/definition/schema-errors", test_schema_errors);
+  g_test_add_func ("/definition/expression-errors", test_expression_errors);
+  g_test_add_func ("/definition/hostile-json", test_hostile_json);
+  g_test_add_func ("/definition/builtin-forms-are-compiled-in", test_builtin_forms_are_compiled_in);
+
+  return g_test_run ();
+}
