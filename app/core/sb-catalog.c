@@ -143,7 +143,7 @@ sb_catalog_add_builtin (SbCatalog *self)
       if (bytes != NULL)
         call = sb_call_new_from_bytes (bytes, display, &error);
       if (call == NULL || !sb_catalog_add_call (self, call, SB_ORIGIN_BUILTIN, &error))
-        keep_error (self, error);
+        keep_error (self, g_steal_pointer (&error));
     }
 }
 
@@ -191,9 +191,10 @@ sb_catalog_add_directory (SbCatalog *self,
   for (guint i = 0; i < names->len; i++)
     {
       g_autoptr(GFile) file = g_file_get_child (directory, g_ptr_array_index (names, i));
+      GError *file_error = NULL;
 
-      if (!sb_catalog_add_path (self, file, origin, &error))
-        keep_error (self, error);
+      if (!sb_catalog_add_path (self, file, origin, &file_error))
+        keep_error (self, file_error);
     }
 }
 
