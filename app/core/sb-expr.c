@@ -567,12 +567,12 @@ find_builtin (const char *name)
 
 static Node *
 parse_call (Parser  *parser,
-            char    *name,
+            char    *take_name,
             guint    line,
             guint    column,
             GError **error)
 {
-  g_autofree char *owned_name = name;
+  g_autofree char *name = take_name;
   const Builtin *builtin = find_builtin (name);
   Node *node;
 
