@@ -216,6 +216,18 @@ test_hostile_json (void)
     g_string_append_c (deep, ']');
   assert_rejected (deep->str, NULL, "nested deeper than 64 levels");
 
+  /* a 10 MB label: refused with its path */
+  {
+    g_autoptr(GString) label = g_string_new (",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"");
+    g_autofree char *text = NULL;
+
+    for (int i = 0; i < 10 * 1024 * 1024 / 8; i++)
+      g_string_append (label, "abcdefgh");
+    g_string_append (label, "\", \"en\": \"X\"}}");
+    text = make (label->str, NULL, NULL);
+    assert_rejected (text, "$.steps[0].fields[3].label.zh", "longer than 64 KiB");
+  }
+
   /* a 17 MB string in a definition */
   for (int i = 0; i < 17 * 1024 * 1024 / 8; i++)
     g_string_append (huge, "abcdefgh");
@@ -248,7 +260,10 @@ test_builtin_forms_are_compiled_in (void)
       resource = g_strconcat (RESOURCE_PREFIX "/forms/", name, NULL);
       compiled = g_resources_lookup_data (resource, 0, NULL);
       if (compiled == NULL)
-        g_error ("forms/%s is not listed in forms/forms.gresource.xml", name);
+        {
+          g_test_fail_printf ("forms/%s is not listed in forms/forms.gresource.xml", name);
+          continue;
+        }
       file = g_build_filename (path, name, NULL);
       g_assert_true (g_file_get_contents (file, &source, &length, NULL));
       g_assert_cmpmem (source, length, g_bytes_get_data (compiled, NULL), g_bytes_get_size (compiled));

@@ -682,6 +682,17 @@ sb_json_reader_string (SbJsonReader  *reader,
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return wrong_type (reader, member, node, _("a string"), error);
 
+  /* texts of a definition are labels, messages and expressions; a longer
+   * one is a broken file, not a call */
+  if (reader->code == SB_ERROR_INVALID_CALL && strlen (json_node_get_string (node)) > SB_JSON_MAX_DEFINITION_TEXT)
+    {
+      g_autofree char *path = sb_json_reader_path (reader, member);
+
+      sb_set_error_at (error, reader->code, reader->file, path, _("the text is longer than %d KiB"),
+                       SB_JSON_MAX_DEFINITION_TEXT / 1024);
+      return FALSE;
+    }
+
   g_free (*out);
   *out = g_strdup (json_node_get_string (node));
   return TRUE;

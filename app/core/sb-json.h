@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 
 #define SB_JSON_MAX_DEPTH 64
 #define SB_JSON_MAX_BYTES (64 * 1024 * 1024)
+#define SB_JSON_MAX_DEFINITION_TEXT (64 * 1024)
 
 JsonNode   *sb_json_parse_bytes     (GBytes      *bytes,
                                      const char  *display_name,
