@@ -13,6 +13,7 @@
  *                  "expect": ["rule_id", "code@$.values.path", …],
  *                  "expect_not": ["rule_id", …],
  *                  "errors": N,
+ *                  "computed": { "pay_first": 500001, "due": "2024-03-01" },
  *                  "sample": FILE } ] }       (optional: another sample to start from)
  * A "set" key is a dotted path into the draft (numbers index arrays); null
  * removes the member; {"repeat": "字", "times": 500} makes a long text.
@@ -128,8 +129,9 @@ apply_patch (JsonNode   *root,
 }
 
 static GPtrArray *
-validate_case (Case     *c,
-               SbDraft **out_draft)
+validate_case (Case         *c,
+               SbDraft     **out_draft,
+               SbValidator **out_validator)
 {
   g_autofree char *sample_path = g_build_filename (SOURCE_DIR, "resources", "samples", c->sample, NULL);
   g_autoptr(GFile) sample_file = g_file_new_for_path (sample_path);
@@ -166,6 +168,8 @@ validate_case (Case     *c,
 
   validator = sb_validator_new (sb_draft_get_call (draft));
   *out_draft = draft;
+  if (out_validator != NULL)
+    *out_validator = g_object_ref (validator);
   return sb_validator_validate (validator, draft, SB_VALIDATE_FILES);
 }
 
@@ -199,13 +203,65 @@ describe (GPtrArray *problems)
   return g_string_free (out, FALSE);
 }
 
+/* Calculated values, as a draft would store them: integers (money in 元),
+ * texts and dates as strings, decimals as exact text. */
+static void
+check_computed (Case        *c,
+                SbDraft     *draft,
+                SbValidator *validator,
+                JsonObject  *computed)
+{
+  g_autoptr(GList) members = json_object_get_members (computed);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      SbField *field = sb_call_find_field (sb_draft_get_call (draft), l->data);
+      JsonNode *expected = json_object_get_member (computed, l->data);
+      const SbValue *value;
+      g_autofree char *actual = NULL;
+      g_autofree char *wanted = NULL;
+
+      if (field == NULL)
+        {
+          g_test_fail_printf ("%s: no field “%s”", c->name, (const char *) l->data);
+          continue;
+        }
+      value = sb_validator_get_value (validator, field);
+      if (value == NULL)
+        actual = g_strdup ("null");
+      else if (sb_value_get_kind (value) == SB_VALUE_NUMBER)
+        actual = sb_number_format (sb_value_get_number (value), 8);
+      else if (sb_value_get_kind (value) == SB_VALUE_DATE)
+        actual = sb_date_format (sb_value_get_date (value));
+      else if (sb_value_get_kind (value) == SB_VALUE_STRING)
+        actual = g_strdup (sb_value_get_string (value));
+      else if (sb_value_get_kind (value) == SB_VALUE_BOOL)
+        actual = g_strdup (sb_value_get_bool (value) ? "true" : "false");
+      else
+        actual = g_strdup ("?");
+
+      if (JSON_NODE_HOLDS_NULL (expected))
+        wanted = g_strdup ("null");
+      else if (json_node_get_value_type (expected) == G_TYPE_INT64)
+        wanted = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (expected));
+      else if (json_node_get_value_type (expected) == G_TYPE_BOOLEAN)
+        wanted = g_strdup (json_node_get_boolean (expected) ? "true" : "false");
+      else
+        wanted = g_strdup (json_node_get_string (expected));
+
+      if (!g_str_equal (actual, wanted))
+        g_test_fail_printf ("%s: %s is %s, expected %s", c->name, (const char *) l->data, actual, wanted);
+    }
+}
+
 static void
 run_case (gconstpointer data)
 {
   Case *c = (Case *) data;
   JsonObject *spec = json_node_get_object (c->spec);
   g_autoptr(SbDraft) draft = NULL;
-  g_autoptr(GPtrArray) problems = validate_case (c, &draft);
+  g_autoptr(SbValidator) validator = NULL;
+  g_autoptr(GPtrArray) problems = validate_case (c, &draft, &validator);
   g_autofree char *found = describe (problems);
   JsonArray *expect = json_object_has_member (spec, "expect") ? json_object_get_array_member (spec, "expect") : NULL;
   JsonArray *expect_not = json_object_has_member (spec, "expect_not") ? json_object_get_array_member (spec, "expect_not") : NULL;
@@ -235,6 +291,9 @@ run_case (gconstpointer data)
         g_test_fail_printf ("%s: expected %" G_GINT64_FORMAT " errors, found %u:%s", c->name,
                  json_object_get_int_member (spec, "errors"), errors, found);
     }
+
+  if (json_object_has_member (spec, "computed"))
+    check_computed (c, draft, validator, json_object_get_object_member (spec, "computed"));
 
   /* every message shows in both languages */
   for (guint i = 0; i < problems->len; i++)
@@ -310,7 +369,7 @@ check_sample_is_clean (gconstpointer data)
 {
   Case *c = (Case *) data;
   g_autoptr(SbDraft) draft = NULL;
-  g_autoptr(GPtrArray) problems = validate_case (c, &draft);
+  g_autoptr(GPtrArray) problems = validate_case (c, &draft, NULL);
   g_autofree char *found = describe (problems);
   guint errors, warnings, infos;
 

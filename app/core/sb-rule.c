@@ -168,11 +168,13 @@ resolve_fields (SbRule                *self,
 {
   g_autofree char *fields_path = sb_json_path_member (self->path, "fields");
 
+  /* by default a problem points at what the check reads; the condition
+   * under which it applies only when the check reads no field */
   if (self->field_ids == NULL)
     {
-      if (self->when != NULL)
-        sb_expr_collect_fields (self->when, self->fields);
       sb_expr_collect_fields (self->check, self->fields);
+      if (self->fields->len == 0 && self->when != NULL)
+        sb_expr_collect_fields (self->when, self->fields);
       return TRUE;
     }
 
