@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
@@ -92,7 +94,7 @@ severity_label (const SbProblem *problem)
     case SB_SEVERITY_WARNING:
       return problem->acknowledged ? _("warning (acknowledged)") : _("warning (needs acknowledgement)");
     default:
-      return _("info");
+      return _("note");
     }
 }
 
@@ -103,9 +105,12 @@ print_problems_text (SbDraft   *draft,
   SbCall *call = sb_draft_get_call (draft);
   gboolean chinese = sb_prefer_chinese ();
   guint errors, warnings, infos, acknowledged = 0;
+  g_autofree char *errors_text = NULL;
+  g_autofree char *warnings_text = NULL;
+  g_autofree char *notes_text = NULL;
 
   g_print (_("Draft: %s\n"), sb_draft_get_display_name (draft));
-  g_print (_("Call: %s (%s, version %" G_GINT64_FORMAT ")\n\n"),
+  g_print (_("Call: %s (%s, version %" PRId64 ")\n\n"),
            sb_text_get (sb_call_get_title (call), chinese), sb_call_get_id (call), sb_call_get_version (call));
 
   for (guint i = 0; i < problems->len; i++)
@@ -124,7 +129,11 @@ print_problems_text (SbDraft   *draft,
   sb_problems_count (problems, &errors, &warnings, &infos);
   if (problems->len > 0)
     g_print ("\n");
-  g_print (_("%u errors, %u warnings (%u acknowledged), %u notes.\n"), errors, warnings, acknowledged, infos);
+  errors_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u error", "%u errors", errors), errors);
+  warnings_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", warnings), warnings);
+  notes_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", infos), infos);
+  /* TRANSLATORS: "2 errors, 1 warning (1 acknowledged), 0 notes." */
+  g_print (_("%s, %s (%u acknowledged), %s.\n"), errors_text, warnings_text, acknowledged, notes_text);
   if (errors == 0)
     g_print ("%s\n", _("No errors: the draft can be exported."));
 }
@@ -231,7 +240,7 @@ run_validate (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print the problems as JSON"), NULL },
     { "forms", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &forms, N_("Also load call definitions from PATH"), N_("PATH") },
     { "no-files", 0, 0, G_OPTION_ARG_NONE, &skip_files, N_("Do not open attached files"), NULL },
-    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &drafts, NULL, N_("DRAFT") },
+    { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &drafts, NULL, NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("DRAFT — check a draft against its call’s rules"));
@@ -243,6 +252,7 @@ run_validate (int    argc,
   g_autoptr(GFile) file = NULL;
   guint errors, warnings, infos;
 
+  g_set_prgname ("shenbao validate");
   g_option_context_set_description (context,
                                     _("Exit status: 0 when the draft has no errors, 1 when it has errors, "
                                       "2 when it cannot be read."));
@@ -296,7 +306,8 @@ print_calls_text (SbCatalog *catalog,
       SbCall *call = g_ptr_array_index (calls, i);
       GArray *deadlines = sb_call_get_deadlines (call);
 
-      g_print ("%s  %s %" G_GINT64_FORMAT "  (%s)\n", sb_call_get_id (call), _("version"),
+      /* TRANSLATORS: "ID  version 1  (built in)" */
+      g_print (_("%s  version %" PRId64 "  (%s)\n"), sb_call_get_id (call),
                sb_call_get_version (call), _(origins[sb_catalog_get_origin (catalog, call)]));
       g_print ("    %s\n", sb_text_get (sb_call_get_title (call), chinese));
       g_print ("    %s\n", sb_text_get (sb_call_get_bureau (call), chinese));
@@ -305,8 +316,10 @@ print_calls_text (SbCatalog *catalog,
           const SbDeadline *deadline = &g_array_index (deadlines, SbDeadline, j);
           g_autofree char *date = sb_date_format (deadline->date);
 
-          g_print ("    %s: %s%s%s\n", sb_text_get (&deadline->title, chinese), date,
-                   deadline->time ? " " : "", deadline->time ? deadline->time : "");
+          g_autofree char *when = deadline->time ? g_strdup_printf ("%s %s", date, deadline->time) : g_strdup (date);
+
+          /* TRANSLATORS: a deadline: "TITLE: 2024-01-31 17:00" */
+          g_print (_("    %s: %s\n"), sb_text_get (&deadline->title, chinese), when);
         }
     }
   if (calls->len == 0)
@@ -385,6 +398,7 @@ run_calls (int    argc,
   g_autoptr(SbCatalog) catalog = NULL;
   g_autoptr(GPtrArray) calls = NULL;
 
+  g_set_prgname ("shenbao calls");
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {

@@ -34,7 +34,8 @@ static const char definition[] =
   "   {\"id\": \"s\", \"type\": \"text\", \"label\": {\"zh\": \"文\", \"en\": \"S\"}},"
   "   {\"id\": \"flag\", \"type\": \"yesno\", \"label\": {\"zh\": \"是否\", \"en\": \"Flag\"}},"
   "   {\"id\": \"m\", \"type\": \"multi_choice\", \"label\": {\"zh\": \"多选\", \"en\": \"M\"}, \"options\": ["
-  "     {\"value\": \"x\", \"label\": {\"zh\": \"X\", \"en\": \"X\"}}, {\"value\": \"y\", \"label\": {\"zh\": \"Y\", \"en\": \"Y\"}}]},"
+  "     {\"value\": \"x\", \"label\": {\"zh\": \"选项甲\", \"en\": \"Option X\"}},"
+  "     {\"value\": \"y\", \"label\": {\"zh\": \"选项乙\", \"en\": \"Option Y\"}}]},"
   "   {\"id\": \"p\", \"type\": \"person\", \"label\": {\"zh\": \"人\", \"en\": \"P\"}, \"subfields\": [\"name\", \"id_number\", \"birth_date\"]},"
   "   {\"id\": \"t\", \"type\": \"table\", \"label\": {\"zh\": \"表\", \"en\": \"T\"}, \"columns\": ["
   "     {\"id\": \"amount\", \"type\": \"money\", \"label\": {\"zh\": \"金额\", \"en\": \"Amount\"}},"
@@ -309,6 +310,19 @@ test_templates (void)
   en = sb_template_render (message, &context, FALSE);
   g_assert_cmpstr (zh, ==, "总投入150万元，一半为75万元，{不变}，空值（未填写）");
   g_assert_cmpstr (en, ==, "总投入1,500,000元，一半为750,000元，{不变}，空值(not filled in)");
+
+  /* a choice is shown by its label, not its stored value */
+  {
+    g_autoptr(SbTemplate) choices = sb_template_parse ("已选：{m}", &error);
+    g_autofree char *zh_choices = NULL;
+    g_autofree char *en_choices = NULL;
+
+    g_assert_true (sb_template_check (choices, sb_call_get_resolver (call), NULL, &error));
+    zh_choices = sb_template_render (choices, &context, TRUE);
+    en_choices = sb_template_render (choices, &context, FALSE);
+    g_assert_cmpstr (zh_choices, ==, "已选：选项甲");
+    g_assert_cmpstr (en_choices, ==, "已选：Option X");
+  }
 
   {
     g_autoptr(SbTemplate) broken = sb_template_parse ("值{a >}", &error);

@@ -27,7 +27,8 @@ sb_check_identifier (const char  *id,
   if (!ok || g_strv_contains ((const char *const[]) { "and", "or", "not", "true", "false", NULL }, id))
     {
       sb_set_error_at (error, CALL_ERROR, file, path,
-                       _("“%s” is not a valid id: use letters, digits and “_”, starting with a letter"), id);
+                       _("“%s” is not a valid id: use at most 64 letters, digits and “_”, not starting with a digit, "
+                         "and not one of and, or, not, true, false"), id);
       return FALSE;
     }
   return TRUE;

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -358,7 +360,7 @@ read_format (SbCall        *self,
     {
       g_autofree char *path = sb_json_reader_path (reader, "format_version");
       sb_set_error_at (error, CALL_ERROR, self->file, path,
-                       _("format version %" G_GINT64_FORMAT " is not supported; this Shenbao reads version %d"),
+                       _("format version %" PRId64 " is not supported; this Shenbao reads version %d"),
                        version, FORMAT_VERSION);
       return FALSE;
     }

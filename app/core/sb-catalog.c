@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "sb-catalog.h"
@@ -98,7 +100,7 @@ sb_catalog_add_call (SbCatalog  *self,
       if (entry->origin == origin)
         {
           g_set_error (error, SB_ERROR, SB_ERROR_INVALID_CALL,
-                       _("%s: the call “%s” version %" G_GINT64_FORMAT " is already defined in %s"),
+                       _("%s: the call “%s” version %" PRId64 " is already defined in %s"),
                        sb_call_get_file_name (call), sb_call_get_id (call), sb_call_get_version (call),
                        sb_call_get_file_name (entry->call));
           return FALSE;

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -143,7 +145,7 @@ money_from_json (Loader      *loader,
   if (yuan > SB_MONEY_MAX_YUAN || yuan < -SB_MONEY_MAX_YUAN)
     {
       sb_set_error_at (error, DRAFT_ERROR, loader->file, path,
-                       _("%" G_GINT64_FORMAT " 元 is beyond any amount Shenbao accepts"), yuan);
+                       _("%" PRId64 " 元 is beyond any amount Shenbao accepts"), yuan);
       return NULL;
     }
   return sb_value_new_number (sb_number_from_int (yuan));
@@ -536,8 +538,8 @@ resolve_call (Loader        *loader,
                      loader->file, path, id, "~/.local/share/shenbao/forms");
       else
         g_set_error (error, SB_ERROR, SB_ERROR_CALL_VERSION,
-                     _("%s: %s: the draft is for version %" G_GINT64_FORMAT " of the call “%s”, "
-                       "but only version %" G_GINT64_FORMAT " is available"),
+                     _("%s: %s: the draft is for version %" PRId64 " of the call “%s”, "
+                       "but only version %" PRId64 " is available"),
                      loader->file, path, version, id, sb_call_get_version (other));
       return FALSE;
     }
@@ -567,7 +569,7 @@ read_format (Loader        *loader,
   if (version != FORMAT_VERSION)
     {
       sb_set_error_at (error, DRAFT_ERROR, loader->file, "$.format_version",
-                       _("draft format version %" G_GINT64_FORMAT " is newer than this Shenbao reads (%d); "
+                       _("draft format version %" PRId64 " is newer than this Shenbao reads (%d); "
                          "update Shenbao"), version, FORMAT_VERSION);
       return FALSE;
     }

@@ -14,12 +14,14 @@ static char *
 location_prefix (const char *file,
                  const char *json_path)
 {
+  /* TRANSLATORS: where a problem is: "FILE: JSON-PATH: " */
   if (file != NULL && json_path != NULL && *json_path != '\0')
-    return g_strdup_printf ("%s: %s: ", file, json_path);
+    return g_strdup_printf (_("%s: %s: "), file, json_path);
+  /* TRANSLATORS: where a problem is: "FILE: " or "JSON-PATH: " */
   if (file != NULL)
-    return g_strdup_printf ("%s: ", file);
+    return g_strdup_printf (_("%s: "), file);
   if (json_path != NULL && *json_path != '\0')
-    return g_strdup_printf ("%s: ", json_path);
+    return g_strdup_printf (_("%s: "), json_path);
   return g_strdup ("");
 }
 

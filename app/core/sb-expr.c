@@ -254,7 +254,7 @@ sb_expr_type_to_string (SbExprType type)
 
   switch (type)
     {
-    case SB_EXPR_NULL: return _("unknown");
+    case SB_EXPR_NULL: return _("no value");
     case SB_EXPR_BOOL: return _("a yes/no value");
     case SB_EXPR_NUMBER: return _("a plain number");
     case SB_EXPR_MONEY: return _("an amount of money");
@@ -1422,6 +1422,14 @@ sb_expr_collect_fields (SbExpr    *expr,
 {
   g_return_if_fail (expr->checked);
   collect_node (expr->root, fields);
+}
+
+/* The name the whole expression is, when it is just a name. */
+const SbExprRef *
+sb_expr_get_root_ref (SbExpr *expr)
+{
+  g_return_val_if_fail (expr->checked, NULL);
+  return expr->root->kind == NODE_REF ? &expr->root->ref.ref : NULL;
 }
 
 /* Evaluation */

@@ -110,6 +110,7 @@ const char  *sb_expr_get_source       (SbExpr                *expr);
 SbExprType   sb_expr_get_result_type  (SbExpr                *expr);
 void         sb_expr_collect_fields   (SbExpr                *expr,
                                        GPtrArray             *fields);
+const SbExprRef *sb_expr_get_root_ref (SbExpr                *expr);
 
 gboolean     sb_expr_evaluate         (SbExpr                *expr,
                                        SbEvalContext         *context,

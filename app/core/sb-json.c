@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -499,7 +501,7 @@ sb_json_parse_bytes (GBytes      *bytes,
   if (length > SB_JSON_MAX_BYTES)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE,
-                   _("%s: the file is %" G_GSIZE_FORMAT " bytes; at most %d MiB can be read"),
+                   _("%s: the file is %zu bytes; at most %d MiB can be read"),
                    display_name, length, SB_JSON_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
@@ -553,7 +555,7 @@ sb_json_parse_file (GFile   *file,
   if (info != NULL && g_file_info_get_size (info) > SB_JSON_MAX_BYTES)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE,
-                   _("%s: the file is %" G_GINT64_FORMAT " bytes; at most %d MiB can be read"),
+                   _("%s: the file is %" PRId64 " bytes; at most %d MiB can be read"),
                    name, (gint64) g_file_info_get_size (info), SB_JSON_MAX_BYTES / (1024 * 1024));
       return NULL;
     }
@@ -721,7 +723,7 @@ sb_json_reader_int (SbJsonReader  *reader,
       g_autofree char *path = sb_json_reader_path (reader, member);
 
       sb_set_error_at (error, reader->code, reader->file, path,
-                       _("%" G_GINT64_FORMAT " is outside the allowed range %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT),
+                       _("%" PRId64 " is outside the allowed range %" PRId64 "–%" PRId64),
                        value, min, max);
       return FALSE;
     }

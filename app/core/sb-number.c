@@ -295,6 +295,11 @@ sb_number_parse_decimal (const char  *text,
       g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is not a number"), text);
       return FALSE;
     }
+  if (decimals > 0 && max_decimals == 0)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” must be a whole number"), text);
+      return FALSE;
+    }
   if (decimals > max_decimals)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT,

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-error.h"
+#include "sb-field.h"
 #include "sb-template.h"
 
 typedef struct {
@@ -141,6 +142,60 @@ sb_template_check (SbTemplate            *self,
   return TRUE;
 }
 
+/* The choice field a placeholder names, so that its answer is shown as the
+ * option's label (“柯城区”), not its stored value (“kecheng”). */
+static SbField *
+choice_field (SbExpr *expr)
+{
+  const SbExprRef *ref = sb_expr_get_root_ref (expr);
+  SbField *field;
+  SbFieldType type;
+
+  if (ref == NULL)
+    return NULL;
+  field = ref->member != NULL ? sb_field_find_child (ref->field, ref->member) : ref->field;
+  if (field == NULL)
+    return NULL;
+  type = sb_field_get_field_type (field);
+  return type == SB_FIELD_CHOICE || type == SB_FIELD_MULTI_CHOICE ? field : NULL;
+}
+
+static const char *
+option_label (SbField    *field,
+              const char *value,
+              gboolean    chinese)
+{
+  const SbOption *option = sb_field_find_option (field, value);
+
+  return option != NULL ? sb_text_get (&option->label, chinese) : value;
+}
+
+static void
+append_labels (GString      *out,
+               SbField      *field,
+               const SbEval *value,
+               gboolean      chinese)
+{
+  if (value->kind == SB_VALUE_STRING)
+    {
+      g_string_append (out, option_label (field, value->string, chinese));
+      return;
+    }
+
+  for (guint i = 0; value->items != NULL && i < value->items->len; i++)
+    {
+      const SbValue *item = g_ptr_array_index (value->items, i);
+
+      if (value->column != NULL)
+        item = sb_value_record_get (item, value->column);
+      if (sb_value_get_kind (item) != SB_VALUE_STRING)
+        continue;
+      if (out->len > 0 && i > 0)
+        g_string_append (out, chinese ? "、" : ", ");
+      g_string_append (out, option_label (field, sb_value_get_string (item), chinese));
+    }
+}
+
 char *
 sb_template_render (SbTemplate    *self,
                     SbEvalContext *context,
@@ -162,6 +217,13 @@ sb_template_render (SbTemplate    *self,
       /* a value that cannot be computed is shown as such, never invented */
       if (!sb_expr_evaluate (piece->expr, context, &value, NULL))
         g_string_append (out, "?");
+      else if (value.kind != SB_VALUE_NULL && choice_field (piece->expr) != NULL)
+        {
+          g_autoptr(GString) labels = g_string_new (NULL);
+
+          append_labels (labels, choice_field (piece->expr), &value, chinese);
+          g_string_append (out, labels->str);
+        }
       else
         {
           value_text = sb_eval_format (&value, sb_expr_get_result_type (piece->expr), chinese);
