@@ -845,7 +845,10 @@ add_derived_options (SbField  *self,
           option.label.zh = g_strdup_printf ("%s %s", code->code, code->title.zh);
           option.label.en = g_strdup_printf ("%s %s", code->code, code->title.en);
           if (code->programme != NULL)
-            option.relevant_source = g_strdup_printf ("programme == \"%s\"", code->programme);
+            {
+              option.relevant_source = g_strdup_printf ("programme == \"%s\"", code->programme);
+              option.relevant_path = sb_json_path_member (self->path, "options_from");
+            }
           g_array_append_val (self->options, option);
         }
     }
@@ -885,10 +888,7 @@ sb_field_compile (SbField               *self,
   for (guint i = 0; i < self->options->len; i++)
     {
       SbOption *option = &g_array_index (self->options, SbOption, i);
-      g_autofree char *fallback_path = sb_json_path_index (self->path, i);
-
-      if (!compile_expr (option->relevant_source, file,
-                         option->relevant_path ? option->relevant_path : fallback_path,
+      if (!compile_expr (option->relevant_source, file, option->relevant_path,
                          resolver, NULL, SB_EXPR_BOOL, &option->relevant, error))
         return FALSE;
     }

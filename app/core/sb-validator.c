@@ -153,6 +153,7 @@ evaluate_condition (SbValidator *self,
                     SbExpr      *condition,
                     const char  *what,
                     const char  *definition_path,
+                    const char  *problem_path,
                     SbField     *field)
 {
   g_autoptr(GError) error = NULL;
@@ -165,8 +166,7 @@ evaluate_condition (SbValidator *self,
   init_context (self, &context);
   if (!sb_expr_evaluate (condition, &context, &result, &error))
     {
-      g_autofree char *path = field ? sb_json_path_member ("$.values", sb_field_get_id (field)) : NULL;
-      add_evaluation_problem (self, what, definition_path, path, field, error);
+      add_evaluation_problem (self, what, definition_path, problem_path, field, error);
       return FALSE;
     }
   /* unknown counts as not relevant, the way a form hides a question until
@@ -186,7 +186,7 @@ step_is_shown (SbValidator *self,
   if (self->steps[index] == STEP_UNKNOWN)
     {
       step = &g_array_index (sb_call_get_steps (self->call), SbStep, index);
-      self->steps[index] = evaluate_condition (self, step->relevant, step->id, step->relevant_path, NULL)
+      self->steps[index] = evaluate_condition (self, step->relevant, step->id, step->relevant_path, "$", NULL)
                            ? STEP_SHOWN : STEP_HIDDEN;
     }
   return self->steps[index] == STEP_SHOWN;
@@ -241,10 +241,11 @@ compute_effective_values (SbValidator *self)
       int index = sb_field_get_index (field);
       g_autofree char *definition_path = sb_json_path_member (sb_field_get_path (field), "relevant");
       g_autofree char *what = g_strdup_printf ("relevant(%s)", sb_field_get_id (field));
+      g_autofree char *path = sb_json_path_member ("$.values", sb_field_get_id (field));
 
       self->relevant[index] = step_is_shown (self, sb_field_get_step (field)) &&
                               evaluate_condition (self, sb_field_get_relevant (field), what,
-                                                  definition_path, field);
+                                                  definition_path, path, field);
       if (!self->relevant[index])
         continue;
 
@@ -428,7 +429,7 @@ check_choice (SbValidator *self,
     }
 
   if (option->relevant != NULL &&
-      !evaluate_condition (self, option->relevant, chosen, option->relevant_path, where->top))
+      !evaluate_condition (self, option->relevant, chosen, option->relevant_path, where->path, where->top))
     field_problem (self, where, field, "choice_unavailable",
                    g_strdup_printf ("%s的“%s”与已填写的其他内容不符，不能选择。", where->zh, option->label.zh),
                    g_strdup_printf ("%s: “%s” cannot be chosen with the other answers given.",
@@ -867,7 +868,7 @@ check_attachments (SbValidator *self)
       g_autofree char *what = g_strdup_printf ("relevant(%s)", spec->id);
       guint count = refs ? refs->len : 0;
 
-      if (!evaluate_condition (self, spec->relevant, what, spec->relevant_path, NULL))
+      if (!evaluate_condition (self, spec->relevant, what, spec->relevant_path, path, NULL))
         {
           if (count > 0)
             add_problem (self, SB_SEVERITY_INFO, "attachment_not_needed", path, NULL, &spec->citation,
