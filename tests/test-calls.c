@@ -14,6 +14,7 @@
  *                  "expect_not": ["rule_id", …],
  *                  "errors": N,
  *                  "computed": { "pay_first": 500001, "due": "2024-03-01" },
+ *                  "acknowledged": ["rule_id"],           (reported, and marked acknowledged)
  *                  "sample": FILE } ] }       (optional: another sample to start from)
  * A "set" key is a dotted path into the draft (numbers index arrays); null
  * removes the member; {"repeat": "字", "times": 500} makes a long text.
@@ -290,6 +291,25 @@ run_case (gconstpointer data)
       if (errors != json_object_get_int_member (spec, "errors"))
         g_test_fail_printf ("%s: expected %" G_GINT64_FORMAT " errors, found %u:%s", c->name,
                  json_object_get_int_member (spec, "errors"), errors, found);
+    }
+
+  if (json_object_has_member (spec, "acknowledged"))
+    {
+      JsonArray *acknowledged = json_object_get_array_member (spec, "acknowledged");
+
+      for (guint i = 0; i < json_array_get_length (acknowledged); i++)
+        {
+          const char *code = json_array_get_string_element (acknowledged, i);
+          gboolean marked = FALSE;
+
+          for (guint j = 0; j < problems->len; j++)
+            {
+              SbProblem *problem = g_ptr_array_index (problems, j);
+              marked |= g_str_equal (problem->code, code) && problem->acknowledged;
+            }
+          if (!marked)
+            g_test_fail_printf ("%s: “%s” should be reported as acknowledged; found:%s", c->name, code, found);
+        }
     }
 
   if (json_object_has_member (spec, "computed"))
