@@ -139,13 +139,23 @@ print_problems_text (SbDraft   *draft,
 }
 
 static void
+print_json (JsonBuilder *builder)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  g_print ("%s\n", text);
+}
+
+static void
 print_problems_json (SbDraft   *draft,
                      GPtrArray *problems)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   SbCall *call = sb_draft_get_call (draft);
   guint errors, warnings, infos;
 
@@ -221,11 +231,7 @@ print_problems_json (SbDraft   *draft,
   json_builder_end_array (builder);
   json_builder_end_object (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  print_json (builder);
 }
 
 static int
@@ -331,9 +337,6 @@ print_calls_json (SbCatalog *catalog,
                   GPtrArray *calls)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
   static const char *origins[] = { "builtin", "user", "command-line" };
 
   json_builder_begin_array (builder);
@@ -375,11 +378,7 @@ print_calls_json (SbCatalog *catalog,
     }
   json_builder_end_array (builder);
 
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  print_json (builder);
 }
 
 static int

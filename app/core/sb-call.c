@@ -276,29 +276,6 @@ read_steps (SbCall        *self,
 }
 
 static gboolean
-read_rules (SbCall        *self,
-            SbJsonReader  *reader,
-            GError       **error)
-{
-  JsonArray *rules = NULL;
-  g_autofree char *path = sb_json_reader_path (reader, "rules");
-
-  if (!sb_json_reader_array (reader, "rules", FALSE, &rules, error))
-    return FALSE;
-
-  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
-    {
-      g_autofree char *rule_path = sb_json_path_index (path, i);
-      SbRule *rule = sb_rule_new_from_json (json_array_get_element (rules, i), self->file, rule_path, error);
-
-      if (rule == NULL)
-        return FALSE;
-      g_ptr_array_add (self->rules, rule);
-    }
-  return TRUE;
-}
-
-static gboolean
 read_document (SbCall        *self,
                SbJsonReader  *reader,
                GError       **error)
@@ -411,7 +388,7 @@ read_definition (SbCall    *self,
          read_struct_array (&reader, "attachments", FALSE, self->attachments,
                             (ReadElement) sb_attachment_spec_read, (GDestroyNotify) sb_attachment_spec_clear,
                             G_STRUCT_OFFSET (SbAttachmentSpec, id), error) &&
-         read_rules (self, &reader, error) &&
+         sb_rule_read_array (&reader, "rules", self->rules, error) &&
          read_document (self, &reader, error) &&
          read_summary (self, &reader, error) &&
          sb_json_reader_finish (&reader, error);

@@ -711,34 +711,42 @@ parse_primary (Parser  *parser,
   return node;
 }
 
+typedef Node *(*ParseFunc) (Parser *parser, GError **error);
+
+/* "-x", "not x": the operator, then its operand at the same level. */
+static Node *
+parse_prefix (Parser    *parser,
+              NodeKind   kind,
+              ParseFunc  operand,
+              GError   **error)
+{
+  Node *node = node_new (kind, parser->token.line, parser->token.column);
+
+  if (!enter (parser, error) || !advance (parser, error) ||
+      (node->operand = operand (parser, error)) == NULL)
+    {
+      node_free (node);
+      return NULL;
+    }
+  parser->depth--;
+  return set_depth (node, error);
+}
+
 static Node *
 parse_unary (Parser  *parser,
              GError **error)
 {
-  if (parser->token.kind == TOK_MINUS)
-    {
-      Node *node = node_new (NODE_NEGATE, parser->token.line, parser->token.column);
+  Node *node;
 
-      if (!enter (parser, error) || !advance (parser, error) ||
-          (node->operand = parse_unary (parser, error)) == NULL)
-        {
-          node_free (node);
-          return NULL;
-        }
-      parser->depth--;
-      return set_depth (node, error);
-    }
+  if (parser->token.kind == TOK_MINUS)
+    return parse_prefix (parser, NODE_NEGATE, parse_unary, error);
 
   if (!enter (parser, error))
     return NULL;
-  {
-    Node *node = parse_primary (parser, error);
-    parser->depth--;
-    return node;
-  }
+  node = parse_primary (parser, error);
+  parser->depth--;
+  return node;
 }
-
-typedef Node *(*ParseFunc) (Parser *parser, GError **error);
 
 static Node *
 parse_binary_level (Parser          *parser,
@@ -816,18 +824,7 @@ parse_not (Parser  *parser,
            GError **error)
 {
   if (parser->token.kind == TOK_NOT)
-    {
-      Node *node = node_new (NODE_NOT, parser->token.line, parser->token.column);
-
-      if (!enter (parser, error) || !advance (parser, error) ||
-          (node->operand = parse_not (parser, error)) == NULL)
-        {
-          node_free (node);
-          return NULL;
-        }
-      parser->depth--;
-      return set_depth (node, error);
-    }
+    return parse_prefix (parser, NODE_NOT, parse_not, error);
   return parse_comparison (parser, error);
 }
 

@@ -367,29 +367,6 @@ read_columns (SbField       *self,
 }
 
 static gboolean
-read_row_rules (SbField       *self,
-                SbJsonReader  *reader,
-                GError       **error)
-{
-  JsonArray *rules = NULL;
-  g_autofree char *path = sb_json_reader_path (reader, "row_rules");
-
-  if (!sb_json_reader_array (reader, "row_rules", FALSE, &rules, error))
-    return FALSE;
-
-  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
-    {
-      g_autofree char *rule_path = sb_json_path_index (path, i);
-      SbRule *rule = sb_rule_new_from_json (json_array_get_element (rules, i), reader->file, rule_path, error);
-
-      if (rule == NULL)
-        return FALSE;
-      g_ptr_array_add (self->row_rules, rule);
-    }
-  return TRUE;
-}
-
-static gboolean
 read_options (SbField       *self,
               SbJsonReader  *reader,
               GError       **error)
@@ -697,7 +674,7 @@ read_type_specific (SbField       *self,
       return read_columns (self, reader, error) &&
              sb_json_reader_int (reader, "min_rows", FALSE, 0, 10000, &self->min_rows, error) &&
              sb_json_reader_int (reader, "max_rows", FALSE, 1, 10000, &self->max_rows, error) &&
-             read_row_rules (self, reader, error);
+             sb_rule_read_array (reader, "row_rules", self->row_rules, error);
     default:
       return TRUE;
     }

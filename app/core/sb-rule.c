@@ -110,6 +110,31 @@ sb_rule_new_from_json (JsonNode    *node,
   return g_steal_pointer (&self);
 }
 
+/* Reads the array of rules at @member of @reader, if there is one. */
+gboolean
+sb_rule_read_array (SbJsonReader  *reader,
+                    const char    *member,
+                    GPtrArray     *out,
+                    GError       **error)
+{
+  JsonArray *rules = NULL;
+  g_autofree char *path = sb_json_reader_path (reader, member);
+
+  if (!sb_json_reader_array (reader, member, FALSE, &rules, error))
+    return FALSE;
+
+  for (guint i = 0; rules != NULL && i < json_array_get_length (rules); i++)
+    {
+      g_autofree char *rule_path = sb_json_path_index (path, i);
+      SbRule *rule = sb_rule_new_from_json (json_array_get_element (rules, i), reader->file, rule_path, error);
+
+      if (rule == NULL)
+        return FALSE;
+      g_ptr_array_add (out, rule);
+    }
+  return TRUE;
+}
+
 static SbExpr *
 compile (const char            *source,
          const char            *file,

@@ -23,6 +23,10 @@ SbRule            *sb_rule_new_from_json   (JsonNode              *node,
                                             const char            *file,
                                             const char            *path,
                                             GError               **error);
+gboolean           sb_rule_read_array      (SbJsonReader          *reader,
+                                            const char            *member,
+                                            GPtrArray             *out,
+                                            GError               **error);
 gboolean           sb_rule_compile         (SbRule                *self,
                                             const SbExprResolver  *resolver,
                                             const char            *file,
