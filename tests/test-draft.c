@@ -142,6 +142,34 @@ test_rejects_bad_drafts (void)
                          SB_ERROR_INVALID_DRAFT, "$.attachments.x", "asks for no attachment “x”");
 }
 
+/* The same guard as for definitions stands in front of every draft. */
+static void
+test_hostile_json (void)
+{
+  g_autoptr(GString) deep = g_string_new ("{\"format\": \"shenbao-draft\", \"x\": ");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbDraft) draft = NULL;
+  g_autoptr(GBytes) nul = g_bytes_new ("{\"format\": \"shenbao-draft\"\0}", 27);
+
+  assert_draft_rejected ("{\"format\": \"shenbao-\xc3\x28\" \"draft\"}", SB_ERROR_PARSE, NULL, "not valid UTF-8");
+  assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"values\": {\"a\": \"\\u0000\"}}",
+                         SB_ERROR_PARSE, "$.values.a", "NUL character");
+  assert_draft_rejected ("{\"format\": NaN}", SB_ERROR_PARSE, NULL, "not valid JSON");
+  assert_draft_rejected ("", SB_ERROR_PARSE, NULL, "the file is empty");
+
+  draft = sb_draft_load_bytes (nul, "draft.json", catalog, &error);
+  g_assert_null (draft);
+  g_assert_error (error, SB_ERROR, SB_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "NUL byte"));
+
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  g_string_append_c (deep, '}');
+  assert_draft_rejected (deep->str, SB_ERROR_PARSE, "$.x", "nested deeper than 64 levels");
+}
+
 static void
 test_defined_results (void)
 {
@@ -331,6 +359,7 @@ main (int    argc,
   g_assert_true (sb_catalog_add_call (catalog, edge, SB_ORIGIN_COMMAND_LINE, &error));
 
   g_test_add_func ("/draft/rejects-bad-drafts", test_rejects_bad_drafts);
+  g_test_add_func ("/draft/hostile-json", test_hostile_json);
   g_test_add_func ("/draft/defined-results", test_defined_results);
   g_test_add_func ("/draft/huge-inputs", test_huge_inputs);
   g_test_add_func ("/draft/round-trip", test_round_trip);

@@ -16,6 +16,9 @@ typedef enum {
   SB_SEVERITY_INFO,
 } SbSeverity;
 
+/* A problem carries its message in both languages, whatever the language
+ * of the interface: the printed 申报书 and the signed bundle need the
+ * Chinese one, a reviewer reading English the other. */
 typedef struct {
   SbSeverity  severity;
   char       *code;          /* the rule id, or a built-in check: "required", "max_length", … */
