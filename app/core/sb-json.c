@@ -28,6 +28,17 @@ typedef struct {
   gboolean    expect_key;
 } Frame;
 
+/* What the grammar allows next. */
+typedef enum {
+  EXPECT_VALUE,
+  EXPECT_VALUE_OR_CLOSE,   /* just after "[" */
+  EXPECT_KEY,              /* after "," in an object */
+  EXPECT_KEY_OR_CLOSE,     /* just after "{" */
+  EXPECT_COLON,
+  EXPECT_COMMA_OR_CLOSE,
+  EXPECT_END,
+} Expect;
+
 typedef struct {
   const char *data;
   gsize       length;
@@ -37,6 +48,7 @@ typedef struct {
   const char *name;
   Frame       frames[SB_JSON_MAX_DEPTH + 1];
   guint       depth;
+  Expect      expect;
 } Scan;
 
 char *
@@ -280,51 +292,116 @@ scan_string (Scan     *scan,
 }
 
 static gboolean
+is_delimiter (Scan *scan)
+{
+  char c;
+
+  if (scan->pos >= scan->length)
+    return TRUE;
+  c = scan->data[scan->pos];
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}';
+}
+
+static gboolean
+skip_digits (Scan *scan)
+{
+  gsize start = scan->pos;
+
+  while (scan->pos < scan->length && g_ascii_isdigit (scan->data[scan->pos]))
+    scan->pos++;
+  return scan->pos > start;
+}
+
+/* RFC 8259 numbers only: json-glib would also take 0x10, 011 and 0b11, and
+ * wrap integers beyond 64 bits. */
+static gboolean
 scan_number (Scan    *scan,
              GError **error)
 {
   gsize start = scan->pos;
   gboolean integral = TRUE;
+  gboolean ok = TRUE;
   g_autofree char *token = NULL;
 
-  while (scan->pos < scan->length)
+  if (scan->data[scan->pos] == '-')
+    scan->pos++;
+  if (scan->pos < scan->length && scan->data[scan->pos] == '0')
+    scan->pos++;
+  else
+    ok = skip_digits (scan);
+  if (ok && scan->pos < scan->length && scan->data[scan->pos] == '.')
     {
-      char c = scan->data[scan->pos];
-
-      if (c == '.' || c == 'e' || c == 'E')
-        integral = FALSE;
-      else if (!(g_ascii_isdigit (c) || c == '-' || c == '+'))
-        break;
+      integral = FALSE;
       scan->pos++;
-      scan->column++;
+      ok = skip_digits (scan);
+    }
+  if (ok && scan->pos < scan->length && (scan->data[scan->pos] == 'e' || scan->data[scan->pos] == 'E'))
+    {
+      integral = FALSE;
+      scan->pos++;
+      if (scan->pos < scan->length && (scan->data[scan->pos] == '+' || scan->data[scan->pos] == '-'))
+        scan->pos++;
+      ok = skip_digits (scan);
     }
 
   token = g_strndup (scan->data + start, scan->pos - start);
-  if (scan->pos - start > 400)
+  scan->pos = start;
+  if (!ok || !is_delimiter (&(Scan) { .data = scan->data, .length = scan->length, .pos = start + strlen (token) }))
+    {
+      gsize end = start;
+
+      while (end < scan->length && !is_delimiter (&(Scan) { .data = scan->data, .length = scan->length, .pos = end }))
+        end++;
+      g_free (token);
+      token = g_strndup (scan->data + start, MIN (end - start, 40));
+      return scan_fail (scan, error, _("“%s” is not a JSON number"), token);
+    }
+  if (strlen (token) > 400)
     return scan_fail (scan, error, _("the number %.20s… has too many digits"), token);
 
   if (integral)
     {
-      gint64 value;
+      if (!g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, NULL, NULL))
+        return scan_fail (scan, error, _("the integer %s is outside the 64-bit range"), token);
+    }
+  else if (!isfinite (g_ascii_strtod (token, NULL)))
+    return scan_fail (scan, error, _("the number %s is too large to represent"), token);
 
-      if (!g_ascii_string_to_signed (token, 10, G_MININT64, G_MAXINT64, &value, NULL))
+  scan_advance (scan, strlen (token));
+  return TRUE;
+}
+
+static gboolean
+scan_literal (Scan    *scan,
+              GError **error)
+{
+  static const char *const literals[] = { "true", "false", "null" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (literals); i++)
+    {
+      gsize n = strlen (literals[i]);
+
+      if (scan->pos + n <= scan->length && memcmp (scan->data + scan->pos, literals[i], n) == 0 &&
+          is_delimiter (&(Scan) { .data = scan->data, .length = scan->length, .pos = scan->pos + n }))
         {
-          /* json-glib would report its own syntax error for things like "--1";
-           * only a well-formed integer can be out of range here. */
-          if (g_regex_match_simple ("^-?[0-9]+$", token, 0, 0))
-            return scan_fail (scan, error, _("the integer %s is outside the 64-bit range"), token);
+          scan_advance (scan, n);
+          return TRUE;
         }
     }
-  else
-    {
-      char *end = NULL;
-      double value = g_ascii_strtod (token, &end);
+  return scan_fail (scan, error, _("expected a value: a string in double quotes, a number, an object, an array, "
+                                   "true, false or null"));
+}
 
-      if (end != NULL && *end == '\0' && !isfinite (value))
-        return scan_fail (scan, error, _("the number %s is too large to represent"), token);
-    }
+static void
+value_done (Scan *scan)
+{
+  scan->expect = scan->depth == 0 ? EXPECT_END : EXPECT_COMMA_OR_CLOSE;
+}
 
-  return TRUE;
+static gboolean
+expecting_value (Scan *scan)
+{
+  return scan->expect == EXPECT_VALUE || scan->expect == EXPECT_VALUE_OR_CLOSE;
 }
 
 static gboolean
@@ -342,7 +419,7 @@ scan_open (Scan      *scan,
   frame->index = 0;
   frame->key = NULL;
   frame->keys = kind == FRAME_OBJECT ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL;
-  frame->expect_key = kind == FRAME_OBJECT;
+  scan->expect = kind == FRAME_OBJECT ? EXPECT_KEY_OR_CLOSE : EXPECT_VALUE_OR_CLOSE;
   scan_advance (scan, 1);
   return TRUE;
 }
@@ -359,11 +436,16 @@ scan_close (Scan      *scan,
             FrameKind  kind,
             GError   **error)
 {
-  if (scan->depth == 0 || scan->frames[scan->depth - 1].kind != kind)
+  gboolean may_close = scan->expect == EXPECT_COMMA_OR_CLOSE ||
+                       (kind == FRAME_OBJECT && scan->expect == EXPECT_KEY_OR_CLOSE) ||
+                       (kind == FRAME_ARRAY && scan->expect == EXPECT_VALUE_OR_CLOSE);
+
+  if (scan->depth == 0 || scan->frames[scan->depth - 1].kind != kind || !may_close)
     return scan_fail (scan, error, kind == FRAME_OBJECT ? _("unexpected “}”") : _("unexpected “]”"));
 
   frame_clear (&scan->frames[--scan->depth]);
   scan_advance (scan, 1);
+  value_done (scan);
   return TRUE;
 }
 
@@ -386,68 +468,113 @@ scan_key (Scan    *scan,
 
   frame->key = g_string_free (g_steal_pointer (&key), FALSE);
   g_hash_table_add (frame->keys, frame->key);
-  frame->expect_key = FALSE;
+  scan->expect = EXPECT_COLON;
   return TRUE;
 }
 
 static gboolean
+scan_comma (Scan    *scan,
+            GError **error)
+{
+  Frame *top = &scan->frames[scan->depth - 1];
+
+  if (scan->expect != EXPECT_COMMA_OR_CLOSE)
+    return scan_fail (scan, error, _("unexpected “,”"));
+
+  if (top->kind == FRAME_ARRAY)
+    {
+      top->index++;
+      scan->expect = EXPECT_VALUE;
+    }
+  else
+    {
+      top->key = NULL;
+      scan->expect = EXPECT_KEY;
+    }
+  scan_advance (scan, 1);
+  return TRUE;
+}
+
+static gboolean
+scan_misplaced (Scan    *scan,
+                GError **error)
+{
+  switch (scan->expect)
+    {
+    case EXPECT_END:
+      return scan_fail (scan, error, _("there is more text after the end of the document"));
+    case EXPECT_COLON:
+      return scan_fail (scan, error, _("expected “:” after the key"));
+    case EXPECT_KEY:
+    case EXPECT_KEY_OR_CLOSE:
+      return scan_fail (scan, error, _("expected a key in double quotes"));
+    case EXPECT_COMMA_OR_CLOSE:
+      return scan_fail (scan, error, scan->frames[scan->depth - 1].kind == FRAME_OBJECT
+                                     ? _("expected “,” or “}”") : _("expected “,” or “]”"));
+    default:
+      return scan_literal (scan, error);
+    }
+}
+
+/* A complete RFC 8259 check, so that whatever json-glib would read leniently
+ * (comments, single quotes, trailing text) is refused here with a path. */
+static gboolean
 scan_document (Scan    *scan,
                GError **error)
 {
+  scan->expect = EXPECT_VALUE;
+
   while (scan->pos < scan->length)
     {
       char c = scan->data[scan->pos];
-      Frame *top = scan->depth > 0 ? &scan->frames[scan->depth - 1] : NULL;
+      gboolean ok;
 
-      switch (c)
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
         {
-        case '{':
-          if (!scan_open (scan, FRAME_OBJECT, error))
-            return FALSE;
-          break;
-        case '[':
-          if (!scan_open (scan, FRAME_ARRAY, error))
-            return FALSE;
-          break;
-        case '}':
-          if (!scan_close (scan, FRAME_OBJECT, error))
-            return FALSE;
-          break;
-        case ']':
-          if (!scan_close (scan, FRAME_ARRAY, error))
-            return FALSE;
-          break;
-        case ',':
-          if (top != NULL && top->kind == FRAME_ARRAY)
-            top->index++;
-          else if (top != NULL)
-            {
-              top->expect_key = TRUE;
-              top->key = NULL;
-            }
           scan_advance (scan, 1);
-          break;
-        case '"':
-          if (top != NULL && top->kind == FRAME_OBJECT && top->expect_key)
-            {
-              if (!scan_key (scan, top, error))
-                return FALSE;
-            }
-          else if (!scan_string (scan, NULL, error))
-            return FALSE;
-          break;
-        case '-':
-        case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
-          if (!scan_number (scan, error))
-            return FALSE;
-          break;
-        default:
-          scan_advance (scan, 1);
-          break;
+          continue;
         }
+
+      if ((c == '{' || c == '[') && expecting_value (scan))
+        ok = scan_open (scan, c == '{' ? FRAME_OBJECT : FRAME_ARRAY, error);
+      else if (c == '}' || c == ']')
+        ok = scan_close (scan, c == '}' ? FRAME_OBJECT : FRAME_ARRAY, error);
+      else if (c == ',' && scan->depth > 0)
+        ok = scan_comma (scan, error);
+      else if (c == ':' && scan->expect == EXPECT_COLON)
+        {
+          scan_advance (scan, 1);
+          scan->expect = EXPECT_VALUE;
+          ok = TRUE;
+        }
+      else if (c == '"' && (scan->expect == EXPECT_KEY || scan->expect == EXPECT_KEY_OR_CLOSE))
+        ok = scan_key (scan, &scan->frames[scan->depth - 1], error);
+      else if (c == '"' && expecting_value (scan))
+        {
+          ok = scan_string (scan, NULL, error);
+          value_done (scan);
+        }
+      else if ((c == '-' || g_ascii_isdigit (c)) && expecting_value (scan))
+        {
+          ok = scan_number (scan, error);
+          value_done (scan);
+        }
+      else if (expecting_value (scan) && (c == 't' || c == 'f' || c == 'n'))
+        {
+          ok = scan_literal (scan, error);
+          value_done (scan);
+        }
+      else
+        ok = scan_misplaced (scan, error);
+
+      if (!ok)
+        return FALSE;
     }
 
+  if (scan->expect == EXPECT_VALUE && scan->depth == 0)
+    return scan_fail (scan, error, _("the file is empty"));
+  if (scan->expect != EXPECT_END)
+    return scan_fail (scan, error, _("the document ends before it is complete"));
   return TRUE;
 }
 
