@@ -127,6 +127,7 @@ test_money_exact (void)
   assert_shows ("b <= a * 0.5", "否");
   assert_shows ("b - 1元 <= a * 0.5", "是");
   assert_shows ("a * 0.5", "75万元");
+  assert_shows ("(a + 1元) * 0.5", "75.00005万元");
   assert_shows ("a / 3", "50万元");
   assert_shows ("b / a", "0.5");
   assert_shows ("min(a * 0.6, 200万)", "90万元");
@@ -158,6 +159,8 @@ test_tables (void)
   assert_shows ("sum(t.amount)", "35万元");
   assert_shows ("count(t)", "3");
   assert_shows ("count(t.name)", "2");
+  assert_shows ("count_if(t, t.amount > 5万)", "unknown");
+  assert_shows ("present(p)", "是");
   assert_shows ("max(t.amount)", "25万元");
   assert_shows ("min(t.amount)", "10万元");
   assert_shows ("all(t, t.amount > 5万)", "unknown");
@@ -256,19 +259,31 @@ test_depth_limits (void)
 
   for (int i = 0; i < 10000; i++)
     g_string_append (chain, " + 1");
-  assert_compile_error (chain->str, "nested more than 100 levels");
+  assert_compile_error (chain->str, "too long: more than 1000 operations in a row");
 
   for (int i = 0; i < 10000; i++)
     g_string_append (negations, "not ");
   g_string_append (negations, "true");
   assert_compile_error (negations->str, "nested more than 100 levels");
 
-  /* 99 levels are fine */
+  /* 100 levels of parentheses are fine, 101 are not */
+  g_string_truncate (nested, 0);
+  for (int i = 0; i < 100; i++)
+    g_string_append_c (nested, '(');
+  g_string_append (nested, "n");
+  for (int i = 0; i < 100; i++)
+    g_string_append_c (nested, ')');
+  assert_shows (nested->str, "4");
+  g_string_prepend_c (nested, '(');
+  g_string_append_c (nested, ')');
+  assert_compile_error (nested->str, "nested more than 100 levels");
+
+  /* a flat sum of 1000 terms is fine */
   g_string_truncate (chain, 0);
   g_string_append (chain, "1");
-  for (int i = 0; i < 98; i++)
+  for (int i = 0; i < 999; i++)
     g_string_append (chain, " + 1");
-  assert_shows (chain->str, "99");
+  assert_shows (chain->str, "1000");
 }
 
 static void
@@ -310,6 +325,17 @@ test_templates (void)
   en = sb_template_render (message, &context, FALSE);
   g_assert_cmpstr (zh, ==, "总投入150万元，一半为75万元，{不变}，空值（未填写）");
   g_assert_cmpstr (en, ==, "总投入1,500,000元，一半为750,000元，{不变}，空值(not filled in)");
+
+  /* a "}" inside quoted text does not end the placeholder */
+  {
+    g_autoptr(SbTemplate) quoted = sb_template_parse ("{if(flag, \"{是}\", \"否\")}！", &error);
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (sb_template_check (quoted, sb_call_get_resolver (call), NULL, &error));
+    text = sb_template_render (quoted, &context, TRUE);
+    g_assert_cmpstr (text, ==, "{是}！");
+  }
 
   /* a choice is shown by its label, not its stored value */
   {

@@ -81,6 +81,22 @@ test_money_format (void)
   g_assert_cmpstr (f, ==, "-999元");
 }
 
+static void
+test_money_format_exact (void)
+{
+  g_autofree char *a = sb_money_format_exact ((SbNumber) { 1600001, 2 }, TRUE);
+  g_autofree char *b = sb_money_format_exact ((SbNumber) { 1600001, 2 }, FALSE);
+  g_autofree char *c = sb_money_format_exact ((SbNumber) { -1600001, 2 }, FALSE);
+  g_autofree char *d = sb_money_format_exact ((SbNumber) { 1500000, 1 }, TRUE);
+  g_autofree char *e = sb_money_format_exact ((SbNumber) { 1, 3 }, FALSE);
+
+  g_assert_cmpstr (a, ==, "80.00005万元");
+  g_assert_cmpstr (b, ==, "800,000.5元");
+  g_assert_cmpstr (c, ==, "-800,000.5元");
+  g_assert_cmpstr (d, ==, "150万元");
+  g_assert_cmpstr (e, ==, "0.3333元");
+}
+
 static SbNumber
 number (const char *text)
 {
@@ -216,6 +232,7 @@ main (int    argc,
   g_test_add_func ("/number/money-units", test_money_units);
   g_test_add_func ("/number/money-rejects", test_money_rejects);
   g_test_add_func ("/number/money-format", test_money_format);
+  g_test_add_func ("/number/money-format-exact", test_money_format_exact);
   g_test_add_func ("/number/exact", test_number_exact);
   g_test_add_func ("/number/errors", test_number_errors);
   g_test_add_func ("/number/rounding", test_rounding);

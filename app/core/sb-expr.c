@@ -510,6 +510,8 @@ advance (Parser  *parser,
 
 static Node *parse_or (Parser *parser, GError **error);
 
+/* Nesting is counted in parentheses, function calls and prefix operators;
+ * each costs the parser a few stack frames. */
 static gboolean
 enter (Parser  *parser,
        GError **error)
@@ -519,6 +521,9 @@ enter (Parser  *parser,
                     _("the expression is nested more than %d levels deep"), SB_EXPR_MAX_DEPTH);
   return TRUE;
 }
+
+/* A long chain such as a + b + c + … is a deep tree, which evaluation walks
+ * recursively; its length is bounded separately. */
 
 static Node *
 set_depth (Node    *node,
@@ -546,10 +551,10 @@ set_depth (Node    *node,
     }
 
   node->depth = depth + 1;
-  if (node->depth > SB_EXPR_MAX_DEPTH)
+  if (node->depth > SB_EXPR_MAX_TREE_DEPTH)
     {
       fail_at (error, node->line, node->column,
-               _("the expression is nested more than %d levels deep"), SB_EXPR_MAX_DEPTH);
+               _("the expression is too long: more than %d operations in a row"), SB_EXPR_MAX_TREE_DEPTH);
       node_free (node);
       return NULL;
     }
@@ -586,7 +591,7 @@ parse_call (Parser  *parser,
   node->call.builtin = builtin;
   node->call.args = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
 
-  if (!advance (parser, error))
+  if (!enter (parser, error) || !advance (parser, error))
     goto fail;
 
   if (parser->token.kind != TOK_RPAREN)
@@ -612,6 +617,7 @@ parse_call (Parser  *parser,
         }
     }
 
+  parser->depth--;
   if (!advance (parser, error))
     goto fail;
 
@@ -667,9 +673,10 @@ parse_primary (Parser  *parser,
       node->literal.value.boolean = parser->token.kind == TOK_TRUE;
       break;
     case TOK_LPAREN:
-      if (!advance (parser, error))
+      if (!enter (parser, error) || !advance (parser, error))
         return NULL;
       node = parse_or (parser, error);
+      parser->depth--;
       if (node == NULL)
         return NULL;
       if (parser->token.kind != TOK_RPAREN)
@@ -736,16 +743,9 @@ static Node *
 parse_unary (Parser  *parser,
              GError **error)
 {
-  Node *node;
-
   if (parser->token.kind == TOK_MINUS)
     return parse_prefix (parser, NODE_NEGATE, parse_unary, error);
-
-  if (!enter (parser, error))
-    return NULL;
-  node = parse_primary (parser, error);
-  parser->depth--;
-  return node;
+  return parse_primary (parser, error);
 }
 
 static Node *
@@ -841,13 +841,8 @@ parse_or (Parser  *parser,
           GError **error)
 {
   static const TokenKind ops[] = { TOK_OR };
-  Node *node;
 
-  if (!enter (parser, error))
-    return NULL;
-  node = parse_binary_level (parser, parse_and, ops, 1, NODE_OR, TRUE, error);
-  parser->depth--;
-  return node;
+  return parse_binary_level (parser, parse_and, ops, 1, NODE_OR, TRUE, error);
 }
 
 SbExpr *
@@ -1526,6 +1521,7 @@ set_date_or_fail (SbEval    *out,
 }
 
 static gboolean eval_node (Node *node, SbEvalContext *context, SbEval *out, GError **error);
+static gboolean eval_present (const SbEval *value);
 
 static gboolean
 eval_ref (Node           *node,
@@ -1738,10 +1734,11 @@ eval_rows (Node           *node,
         }
     }
 
-  if (fn == FN_COUNT_IF)
-    set_number (out, sb_number_from_int (count));
-  else if (saw_unknown)
+  /* a row whose condition is unknown makes the count unknown too */
+  if (saw_unknown)
     set_null (out);
+  else if (fn == FN_COUNT_IF)
+    set_number (out, sb_number_from_int (count));
   else
     set_bool (out, fn == FN_ALL);
   return TRUE;
@@ -1828,7 +1825,7 @@ eval_sum_count (Node           *node,
       SbEval item;
 
       list_item (&list, i, &item);
-      if (item.kind == SB_VALUE_NULL || (item.kind == SB_VALUE_STRING && *item.string == '\0'))
+      if (!eval_present (&item))
         continue;
       count++;
       if (node->call.builtin->id == FN_SUM && !sb_number_add (total, item.number, &total, error))
@@ -1956,6 +1953,13 @@ eval_call (Node           *node,
       set_null (out);
       return TRUE;
     case FN_PRESENT:
+      /* a person or organisation is present when any of its parts is */
+      if (arg (node, 0)->type == SB_EXPR_RECORD)
+        {
+          const SbExprRef *ref = &arg (node, 0)->ref.ref;
+          set_bool (out, !sb_value_is_empty (context->lookup (ref->field, context->user_data)));
+          return TRUE;
+        }
       if (!eval_node (arg (node, 0), context, &a, error))
         return FALSE;
       set_bool (out, eval_present (&a));
@@ -2124,13 +2128,7 @@ sb_eval_format (const SbEval *value,
       return g_strdup (value->boolean ? (chinese ? "是" : "yes") : (chinese ? "否" : "no"));
     case SB_VALUE_NUMBER:
       if (type == SB_EXPR_MONEY)
-        {
-          SbNumber rounded;
-          gint64 yuan;
-
-          if (sb_number_round (value->number, &rounded, NULL) && sb_number_to_int (rounded, &yuan))
-            return chinese ? sb_money_format_wan (yuan) : sb_money_format_yuan (yuan);
-        }
+        return sb_money_format_exact (value->number, chinese);
       return sb_number_format (value->number, 4);
     case SB_VALUE_STRING:
       if (value->length > 60)

@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 
 #define SB_TYPE_EXPR (sb_expr_get_type ())
 
-#define SB_EXPR_MAX_DEPTH 100
+#define SB_EXPR_MAX_DEPTH 100        /* parentheses, calls, prefix operators */
+#define SB_EXPR_MAX_TREE_DEPTH 1000  /* operations in a chain */
 #define SB_EXPR_MAX_ROW_DEPTH 4
 
 typedef enum {

@@ -490,3 +490,39 @@ sb_money_format_yuan (gint64 yuan)
   g_string_append (out, "元");
   return g_string_free (out, FALSE);
 }
+
+/* An amount computed by a rule (half of 1,600,001 元) need not be whole 元;
+ * it is shown as it is — 80.00005万元 or 800,000.5元 — never rounded into
+ * a figure that seems to contradict the verdict. */
+char *
+sb_money_format_exact (SbNumber yuan,
+                       gboolean in_wan)
+{
+  g_autofree char *whole = NULL;
+  g_autofree char *fraction = NULL;
+  SbNumber floor_value, rest, wan;
+  gint64 integer;
+
+  if (sb_number_to_int (yuan, &integer))
+    return in_wan ? sb_money_format_wan (integer) : sb_money_format_yuan (integer);
+
+  if (in_wan && sb_number_div (yuan, sb_number_from_int (10000), &wan, NULL))
+    {
+      g_autofree char *number = sb_number_format (wan, 8);
+      return g_strdup_printf ("%s万元", number);
+    }
+
+  /* grouped whole 元, then the decimals of the remainder */
+  if (!sb_number_floor (yuan.num < 0 ? sb_number_negate (yuan) : yuan, &floor_value, NULL) ||
+      !sb_number_to_int (floor_value, &integer) ||
+      !sb_number_sub (yuan.num < 0 ? sb_number_negate (yuan) : yuan, floor_value, &rest, NULL))
+    return sb_number_format (yuan, 4);
+
+  fraction = sb_number_format (rest, 4);
+  if (g_str_equal (fraction, "1"))   /* 0.99995 and up rounds to the next 元 */
+    integer++;
+  whole = sb_money_format_yuan (integer);
+  whole[strlen (whole) - strlen ("元")] = '\0';
+  return g_strdup_printf ("%s%s%s元", yuan.num < 0 ? "-" : "", whole,
+                          g_str_has_prefix (fraction, "0.") ? fraction + 1 : "");
+}

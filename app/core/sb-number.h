@@ -79,5 +79,7 @@ gboolean  sb_money_parse            (const char     *text,
                                      GError        **error);
 char     *sb_money_format_wan       (gint64          yuan);
 char     *sb_money_format_yuan      (gint64          yuan);
+char     *sb_money_format_exact     (SbNumber        yuan,
+                                     gboolean        in_wan);
 
 G_END_DECLS

@@ -57,6 +57,34 @@ flush_text (SbTemplate *self,
   g_string_truncate (text, 0);
 }
 
+/* The "}" that closes a placeholder: one outside any quoted text, so that
+ * {ends_with(x, "}")} works. */
+static const char *
+placeholder_end (const char *p)
+{
+  gunichar quote = 0;
+
+  for (p = g_utf8_next_char (p); *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (quote != 0)
+        {
+          if (c == '\\' && quote != 0x201D && p[1] != '\0')
+            p++;
+          else if (c == quote)
+            quote = 0;
+        }
+      else if (c == '"' || c == '\'')
+        quote = c;
+      else if (c == 0x201C)
+        quote = 0x201D;
+      else if (c == '}')
+        return p;
+    }
+  return NULL;
+}
+
 SbTemplate *
 sb_template_parse (const char  *source,
                    GError     **error)
@@ -86,7 +114,7 @@ sb_template_parse (const char  *source,
         }
       if (*p == '{')
         {
-          const char *end = strchr (p, '}');
+          const char *end = placeholder_end (p);
           g_autofree char *inner = NULL;
           g_autoptr(GError) local_error = NULL;
           Piece piece = { 0 };
