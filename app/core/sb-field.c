@@ -74,6 +74,7 @@ static const char *const type_names[] = {
   [SB_FIELD_PERSON] = "person",
   [SB_FIELD_ORGANISATION] = "organisation",
   [SB_FIELD_TABLE] = "table",
+  NULL
 };
 
 static const char *const format_names[] = {
@@ -82,6 +83,7 @@ static const char *const format_names[] = {
   [SB_FORMAT_ID_CARD] = "id_card",
   [SB_FORMAT_MOBILE] = "mobile",
   [SB_FORMAT_EMAIL] = "email",
+  NULL
 };
 
 /* The parts a person or an organisation can have; a field lists the ones
@@ -450,6 +452,13 @@ read_bound (SbField       *self,
 
       if (self->type == SB_FIELD_MONEY)
         {
+          if (!g_str_has_suffix (text, "万") && !g_str_has_suffix (text, "元"))
+            {
+              sb_set_error_at (error, CALL_ERROR, reader->file, path,
+                               _("write a money bound with its unit, e.g. \"150万\" or \"1500000元\", not \"%s\""),
+                               text);
+              return FALSE;
+            }
           if (!sb_money_parse (text, SB_MONEY_UNIT_YUAN, &yuan, &local_error))
             {
               sb_set_error_at (error, CALL_ERROR, reader->file, path, "%s", local_error->message);
@@ -489,7 +498,7 @@ read_type (SbField       *self,
   if (!sb_json_reader_string (reader, "type", TRUE, &type, error))
     return FALSE;
 
-  for (guint i = 0; i < G_N_ELEMENTS (type_names); i++)
+  for (guint i = 0; type_names[i] != NULL; i++)
     if (g_str_equal (type, type_names[i]))
       {
         self->type = i;
@@ -529,10 +538,10 @@ read_format (SbField       *self,
     {
       guint i;
 
-      for (i = 1; i < G_N_ELEMENTS (format_names); i++)
+      for (i = 1; format_names[i] != NULL; i++)
         if (g_str_equal (format, format_names[i]))
           break;
-      if (i == G_N_ELEMENTS (format_names))
+      if (format_names[i] == NULL)
         {
           sb_set_error_at (error, CALL_ERROR, reader->file, path,
                            _("unknown format “%s”; known are uscc, id_card, mobile, email"), format);
@@ -644,8 +653,10 @@ read_type_specific (SbField       *self,
              sb_json_reader_int (reader, "max_length", FALSE, 1, 1000000, &self->max_length, error) &&
              read_format (self, reader, error);
     case SB_FIELD_MONEY:
-      /* no budget is negative unless a definition says so */
-      self->has_min = TRUE;
+      /* no typed amount is negative unless a definition says so; a
+       * calculated one is held only to the bounds the definition states
+       * (the rule that makes it negative speaks for itself) */
+      self->has_min = self->calculate_source == NULL;
       self->min = sb_number_from_int (0);
       return read_unit (self, reader, error) &&
              read_bound (self, reader, "min", &self->has_min, &self->min, error) &&
@@ -735,6 +746,14 @@ sb_field_new_from_json (JsonNode    *node,
     {
       sb_set_error_at (error, CALL_ERROR, file, path,
                        _("a table column cannot have “relevant” or “calculate”; use a row rule"));
+      return NULL;
+    }
+
+  if (self->calculate_source != NULL &&
+      (self->type == SB_FIELD_MULTI_CHOICE || self->type == SB_FIELD_DECLARATION || self->type == SB_FIELD_PERSON ||
+       self->type == SB_FIELD_ORGANISATION || self->type == SB_FIELD_TABLE))
+    {
+      sb_set_error_at (error, CALL_ERROR, file, path, _("a %s field cannot be calculated"), type_names[self->type]);
       return NULL;
     }
 
@@ -872,6 +891,11 @@ sb_field_compile (SbField               *self,
 
   for (guint i = 0; i < self->row_rules->len; i++)
     if (!sb_rule_compile (g_ptr_array_index (self->row_rules, i), resolver, file, self, error))
+      return FALSE;
+
+  /* a table's columns get their options too */
+  for (guint i = 0; self->type == SB_FIELD_TABLE && i < self->children->len; i++)
+    if (!sb_field_compile (g_ptr_array_index (self->children, i), resolver, file, programmes, guide_codes, error))
       return FALSE;
 
   return TRUE;

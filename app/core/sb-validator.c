@@ -148,6 +148,36 @@ add_evaluation_problem (SbValidator  *self,
 
 /* Relevance and calculated values */
 
+typedef enum { VERDICT_FALSE, VERDICT_TRUE, VERDICT_UNKNOWN } Verdict;
+
+static Verdict
+evaluate_verdict (SbValidator *self,
+                  SbExpr      *condition,
+                  const char  *what,
+                  const char  *definition_path,
+                  const char  *problem_path,
+                  SbField     *field)
+{
+  g_autoptr(GError) error = NULL;
+  SbEvalContext context;
+  SbEval result;
+
+  if (condition == NULL)
+    return VERDICT_TRUE;
+
+  init_context (self, &context);
+  if (!sb_expr_evaluate (condition, &context, &result, &error))
+    {
+      add_evaluation_problem (self, what, definition_path, problem_path, field, error);
+      return VERDICT_UNKNOWN;
+    }
+  if (result.kind != SB_VALUE_BOOL)
+    return VERDICT_UNKNOWN;
+  return result.boolean ? VERDICT_TRUE : VERDICT_FALSE;
+}
+
+/* Unknown counts as not relevant, the way a form hides a question until the
+ * answer it depends on is given. */
 static gboolean
 evaluate_condition (SbValidator *self,
                     SbExpr      *condition,
@@ -156,22 +186,7 @@ evaluate_condition (SbValidator *self,
                     const char  *problem_path,
                     SbField     *field)
 {
-  g_autoptr(GError) error = NULL;
-  SbEvalContext context;
-  SbEval result;
-
-  if (condition == NULL)
-    return TRUE;
-
-  init_context (self, &context);
-  if (!sb_expr_evaluate (condition, &context, &result, &error))
-    {
-      add_evaluation_problem (self, what, definition_path, problem_path, field, error);
-      return FALSE;
-    }
-  /* unknown counts as not relevant, the way a form hides a question until
-   * the answer it depends on is given */
-  return result.kind == SB_VALUE_BOOL && result.boolean;
+  return evaluate_verdict (self, condition, what, definition_path, problem_path, field) == VERDICT_TRUE;
 }
 
 static gboolean
@@ -320,6 +335,7 @@ check_text (SbValidator   *self,
   glong length = sb_value_get_length (value);
   gint64 limit;
   GRegex *pattern = sb_field_get_pattern (field);
+  g_autoptr(GError) regex_error = NULL;
   g_autofree char *shown = NULL;
 
   if (sb_field_get_min_length (field, &limit) && length < limit)
@@ -371,7 +387,11 @@ check_text (SbValidator   *self,
       break;
     }
 
-  if (pattern != NULL && !g_regex_match (pattern, text, 0, NULL))
+  if (pattern != NULL && !g_regex_match_full (pattern, text, -1, 0, 0, NULL, &regex_error) && regex_error != NULL)
+    field_problem (self, where, field, "evaluation",
+                   g_strdup_printf ("%s无法按格式要求检查：%s", where->zh, regex_error->message),
+                   g_strdup_printf ("%s could not be checked against its pattern: %s", where->en, regex_error->message));
+  else if (pattern != NULL && !g_regex_match (pattern, text, 0, NULL))
     field_problem (self, where, field, "pattern",
                    g_strdup_printf ("%s“%s”格式不符：%s", where->zh, shown, sb_field_get_pattern_hint (field)->zh),
                    g_strdup_printf ("%s “%s” does not have the expected form: %s", where->en, shown,
@@ -428,8 +448,10 @@ check_choice (SbValidator *self,
       return;
     }
 
+  /* refused only when the answers it depends on rule it out, not while
+   * they are still missing */
   if (option->relevant != NULL &&
-      !evaluate_condition (self, option->relevant, chosen, option->relevant_path, where->path, where->top))
+      evaluate_verdict (self, option->relevant, chosen, option->relevant_path, where->path, where->top) == VERDICT_FALSE)
     field_problem (self, where, field, "choice_unavailable",
                    g_strdup_printf ("%s的“%s”与已填写的其他内容不符，不能选择。", where->zh, option->label.zh),
                    g_strdup_printf ("%s: “%s” cannot be chosen with the other answers given.",
@@ -589,7 +611,7 @@ check_fields (SbValidator *self)
       g_autofree char *path = NULL;
       Where where;
 
-      if (!self->relevant[i] || sb_field_get_calculate (field) != NULL)
+      if (!self->relevant[i])
         continue;
 
       path = sb_json_path_member ("$.values", sb_field_get_id (field));
@@ -598,7 +620,14 @@ check_fields (SbValidator *self)
       where.en = g_strdup_printf ("“%s”", sb_field_get_label (field)->en);
       where.top = field;
 
-      if (sb_value_is_empty (value))
+      /* a calculated value is held to its field's bounds too: self-raised
+       * funds below zero mean the subsidy exceeds the total */
+      if (sb_field_get_calculate (field) != NULL)
+        {
+          if (value != NULL)
+            check_value (self, field, value, &where);
+        }
+      else if (sb_value_is_empty (value))
         {
           if (sb_field_get_field_type (field) == SB_FIELD_DECLARATION)
             field_problem (self, &where, field, "declaration",
@@ -608,7 +637,8 @@ check_fields (SbValidator *self)
             field_problem (self, &where, field, "required",
                            g_strdup_printf ("%s必填，尚未填写。", where.zh),
                            g_strdup_printf ("%s is required but empty.", where.en));
-          else if (sb_field_get_field_type (field) == SB_FIELD_TABLE)
+          else if (sb_field_get_field_type (field) == SB_FIELD_TABLE ||
+                   sb_field_get_field_type (field) == SB_FIELD_MULTI_CHOICE)
             check_value (self, field, self->no_rows, &where);
         }
       else
@@ -847,11 +877,11 @@ check_attachment_file (SbValidator            *self,
                  g_strdup_printf ("The file %s for “%s” does not contain %s data (damaged, or a wrong extension).",
                                   shown, spec->title.en, format));
 
-  if (ref->sha256 != NULL && !g_str_equal (ref->sha256, sha256))
+  if ((ref->sha256 != NULL && !g_str_equal (ref->sha256, sha256)) || (ref->size >= 0 && ref->size != size))
     add_problem (self, SB_SEVERITY_ERROR, "attachment_changed", path, NULL, &spec->citation,
-                 g_strdup_printf ("附件「%s」的文件 %s 在添加后已被修改（SHA-256 不一致），请重新添加。",
+                 g_strdup_printf ("附件「%s」的文件 %s 在添加后已被修改（大小或 SHA-256 不一致），请重新添加。",
                                   spec->title.zh, shown),
-                 g_strdup_printf ("The file %s for “%s” has changed since it was attached (SHA-256 differs); "
+                 g_strdup_printf ("The file %s for “%s” has changed since it was attached (its size or SHA-256 differs); "
                                   "attach it again.", shown, spec->title.en));
 }
 
