@@ -77,8 +77,18 @@ build_catalog (GStrv    forms,
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no such file or folder"), forms[i]);
           return NULL;
         }
+      guint errors_before = sb_catalog_get_errors (catalog)->len;
+
       if (!sb_catalog_add_path (catalog, path, SB_ORIGIN_COMMAND_LINE, error))
         return NULL;
+
+      /* a definition asked for by name must load: checking against the
+       * built-in one instead would be silently wrong */
+      if (sb_catalog_get_errors (catalog)->len > errors_before)
+        {
+          g_propagate_error (error, g_error_copy (g_ptr_array_index (sb_catalog_get_errors (catalog), errors_before)));
+          return NULL;
+        }
     }
   warn_catalog_errors (catalog);
   return g_steal_pointer (&catalog);

@@ -156,6 +156,15 @@ test_validate_unreadable (void)
   g_assert_cmpint (run3.status, ==, 2);
   g_assert_nonnull (strstr (run3.err, "give exactly one draft file"));
 
+  /* an endless device is refused without reading it all */
+  {
+    g_auto(Run) run4 = { 0 };
+
+    run_shenbao (&run4, NULL, "validate", "/dev/zero", NULL);
+    g_assert_cmpint (run4.status, ==, 2);
+    g_assert_nonnull (strstr (run4.err, "/dev/zero: the file is larger than 64 MiB"));
+  }
+
   g_unlink (broken);
   g_rmdir (dir);
 }
@@ -227,6 +236,26 @@ test_user_folder (void)
   g_rmdir (home);
 }
 
+/* A definition given with --forms must load; otherwise nothing is checked
+ * (the built-in one of the same id would silently stand in). */
+static void
+test_broken_forms_folder (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-forms-XXXXXX", NULL);
+  g_autofree char *broken = g_build_filename (dir, "nantong.json", NULL);
+  g_auto(Run) run = { 0 };
+
+  g_assert_true (g_file_set_contents (broken, "{\"format\": \"shenbao-call\", \"format_version\": 1, \"id\": \"nantong-2023-qianzhan\"}",
+                                      -1, NULL));
+  run_shenbao (&run, NULL, "validate", "--forms", dir, "resources/samples/nantong-2023-qianzhan.json", NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "nantong.json: $: the key “version” is required"));
+  g_assert_cmpstr (run.out, ==, "");
+
+  g_unlink (broken);
+  g_rmdir (dir);
+}
+
 static void
 test_chinese (void)
 {
@@ -264,6 +293,7 @@ main (int    argc,
   g_test_add_func ("/cli/validate-unreadable", test_validate_unreadable);
   g_test_add_func ("/cli/calls", test_calls);
   g_test_add_func ("/cli/user-folder", test_user_folder);
+  g_test_add_func ("/cli/broken-forms-folder", test_broken_forms_folder);
   g_test_add_func ("/cli/chinese", test_chinese);
 
   return g_test_run ();

@@ -104,6 +104,19 @@ test_schema_errors (void)
       "$.steps[0].fields[3].max", "4 decimal places" },
     { ",{\"id\": \"x\", \"type\": \"money\", \"max\": 100, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
       "$.steps[0].fields[3].max", "with its unit" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"max\": \"100\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max", "with its unit, e.g. \"150万\" or \"1500000元\", not \"100\"" },
+    { ",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"色\", \"en\": \"\"}}", NULL, NULL,
+      "$.steps[0].fields[3].label.en", "the text is empty" },
+    { ",{\"id\": \"x\", \"type\": \"multi_choice\", \"calculate\": \"true\", \"options\": [{\"value\": \"a\","
+      " \"label\": {\"zh\": \"甲\", \"en\": \"A\"}}], \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3]", "a multi_choice field cannot be calculated" },
+    { ",{\"id\": \"t\", \"type\": \"table\", \"label\": {\"zh\": \"表\", \"en\": \"T\"}, \"columns\": [{\"id\": \"k\","
+      " \"type\": \"choice\", \"label\": {\"zh\": \"类\", \"en\": \"K\"}, \"options\": [{\"value\": \"a\","
+      " \"label\": {\"zh\": \"甲\", \"en\": \"A\"}, \"relevant\": \"this is not ) valid\"}]}]}", NULL, NULL,
+      "$.steps[0].fields[3].columns[0].options[0].relevant", "line 1, column 6: unexpected text after the end" },
+    { NULL, NULL, "\"guide_codes\": [{\"code\": \"1\", \"title\": {\"zh\": \"甲\", \"en\": \"A\"}, \"programme\": \"p9\"}],",
+      "$.guide_codes[0].programme", "the call has no programme “p9”" },
     { ",{\"id\": \"x\", \"type\": \"text\", \"min_length\": 9, \"max_length\": 5, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}",
       NULL, NULL, "$.steps[0].fields[3]", "min_length > max_length" },
     { ",{\"id\": \"x\", \"type\": \"declaration\", \"text\": {\"zh\": \"承诺\", \"en\": \"Pledge\"}, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}",
@@ -174,6 +187,37 @@ test_expression_errors (void)
     text = make (NULL, deep->str, NULL);
     assert_rejected (text, "$.rules[1].check", "nested more than 100 levels");
   }
+}
+
+/* 100,000 fields, each calculated from the next: loads, in order, without
+ * exhausting the stack; closing the chain into a loop is reported. */
+static void
+test_long_dependency_chain (void)
+{
+  g_autoptr(GString) fields = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCall) call = NULL;
+  const guint n = 100000;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_string_append_printf (fields, ",{\"id\": \"f%u\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}", i);
+      if (i + 1 < n)
+        g_string_append_printf (fields, ", \"calculate\": \"f%u + 1元\"", i + 1);
+      g_string_append_c (fields, '}');
+    }
+  text = make (fields->str, NULL, NULL);
+  call = load (text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sb_call_get_evaluation_order (call)->len, ==, n + 3);
+  g_assert_true (g_ptr_array_index (sb_call_get_evaluation_order (call), 0) == sb_call_find_field (call, "total"));
+
+  g_string_replace (fields, "f99999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}",
+                    "f99999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}, \"calculate\": \"f0\"", 1);
+  g_free (text);
+  text = make (fields->str, NULL, NULL);
+  assert_rejected (text, "$.steps[0].fields[3]", "cycle (through “relevant” or “calculate”): f0 → f1 → f2");
 }
 
 static void
@@ -297,6 +341,7 @@ main (int    argc,
   g_test_add_func ("/definition/base-loads", test_base_loads);
   g_test_add_func ("/definition/schema-errors", test_schema_errors);
   g_test_add_func ("/definition/expression-errors", test_expression_errors);
+  g_test_add_func ("/definition/long-dependency-chain", test_long_dependency_chain);
   g_test_add_func ("/definition/hostile-json", test_hostile_json);
   g_test_add_func ("/definition/builtin-forms-are-compiled-in", test_builtin_forms_are_compiled_in);
 

@@ -27,7 +27,11 @@ static const char edge_call[] =
   " \"steps\": [{\"id\": \"s\", \"title\": {\"zh\": \"步\", \"en\": \"Step\"}, \"fields\": ["
   "   {\"id\": \"amount\", \"type\": \"money\", \"label\": {\"zh\": \"金额\", \"en\": \"Amount\"}},"
   "   {\"id\": \"parts\", \"type\": \"integer\", \"label\": {\"zh\": \"份数\", \"en\": \"Parts\"}},"
-  "   {\"id\": \"share\", \"type\": \"money\", \"label\": {\"zh\": \"每份\", \"en\": \"Share\"}, \"calculate\": \"amount / parts\"},"
+  "   {\"id\": \"share\", \"type\": \"money\", \"label\": {\"zh\": \"每份\", \"en\": \"Share\"}, \"calculate\": \"amount / parts\","
+  "    \"max\": \"100万\"},"
+  "   {\"id\": \"region\", \"type\": \"text\", \"label\": {\"zh\": \"地区\", \"en\": \"Region\"}},"
+  "   {\"id\": \"town\", \"type\": \"choice\", \"label\": {\"zh\": \"城镇\", \"en\": \"Town\"}, \"options\": ["
+  "     {\"value\": \"a\", \"label\": {\"zh\": \"甲镇\", \"en\": \"A\"}, \"relevant\": \"region == \\\"north\\\"\"}]},"
   "   {\"id\": \"area\", \"type\": \"decimal\", \"label\": {\"zh\": \"面积\", \"en\": \"Area\"}, \"min\": \"500\"},"
   "   {\"id\": \"day\", \"type\": \"date\", \"label\": {\"zh\": \"日期\", \"en\": \"Day\"}},"
   "   {\"id\": \"summary\", \"type\": \"textarea\", \"label\": {\"zh\": \"概述\", \"en\": \"Summary\"}, \"max_length\": 500},"
@@ -131,7 +135,9 @@ test_rejects_bad_drafts (void)
   assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"nowhere\", \"version\": 1}}",
                          SB_ERROR_UNKNOWN_CALL, "$.call", "“nowhere”, which this Shenbao does not have");
   assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"edge\", \"version\": 1}}",
-                         SB_ERROR_CALL_VERSION, "$.call", "version 1 of the call “edge”, but only version 2");
+                         SB_ERROR_CALL_VERSION, "$.call", "version 1 of the call “edge”; the versions available are 2");
+  assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1}",
+                         SB_ERROR_INVALID_DRAFT, "$", "the key “call” is required");
   assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 7, \"call\": {\"id\": \"edge\", \"version\": 2}}",
                          SB_ERROR_INVALID_DRAFT, "$.format_version", "update Shenbao");
   assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"edge\", \"version\": 2},"
@@ -201,6 +207,31 @@ test_defined_results (void)
   g_assert_nonnull (problem);
   g_assert_cmpstr (problem->path, ==, "$.values.area");
   g_assert_nonnull (strstr (problem->message_zh, "不得小于500，现为499.99"));
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* a calculated value is held to its bounds */
+  {
+    g_autofree char *big_share = edge_draft ("\"amount\": 3000006, \"parts\": 3");
+
+    problems = validate_text (big_share);
+    problem = find (problems, "max");
+    g_assert_nonnull (problem);
+    g_assert_cmpstr (problem->path, ==, "$.values.share");
+    g_assert_nonnull (strstr (problem->message_zh, "不得超过100万元，现为100.0002万元"));
+    g_clear_pointer (&problems, g_ptr_array_unref);
+  }
+
+  /* an option is ruled out only once the answer it depends on is known */
+  {
+    g_autofree char *undecided = edge_draft ("\"town\": \"a\"");
+    g_autofree char *ruled_out = edge_draft ("\"town\": \"a\", \"region\": \"south\"");
+
+    problems = validate_text (undecided);
+    g_assert_null (find (problems, "choice_unavailable"));
+    g_clear_pointer (&problems, g_ptr_array_unref);
+    problems = validate_text (ruled_out);
+    g_assert_nonnull (find (problems, "choice_unavailable"));
+  }
 }
 
 static void

@@ -16,9 +16,10 @@
 gboolean
 sb_check_identifier (const char  *id,
                      const char  *file,
-                     const char  *path,
+                     const char  *element_path,
                      GError     **error)
 {
+  g_autofree char *path = sb_json_path_member (element_path, "id");
   gboolean ok = id[0] != '\0' && (g_ascii_isalpha (id[0]) || id[0] == '_') && strlen (id) <= 64;
 
   for (const char *p = id; ok && *p; p++)
@@ -80,10 +81,10 @@ sb_text_read (SbJsonReader  *reader,
       !sb_json_reader_finish (&inner, error))
     return FALSE;
 
-  if (*out->zh == '\0')
+  if (*out->zh == '\0' || *out->en == '\0')
     {
-      g_autofree char *zh_path = sb_json_path_member (path, "zh");
-      sb_set_error_at (error, CALL_ERROR, reader->file, zh_path, _("the text is empty"));
+      g_autofree char *empty_path = sb_json_path_member (path, *out->zh == '\0' ? "zh" : "en");
+      sb_set_error_at (error, CALL_ERROR, reader->file, empty_path, _("the text is empty"));
       return FALSE;
     }
   return TRUE;

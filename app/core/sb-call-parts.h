@@ -148,7 +148,7 @@ gboolean sb_attachment_spec_read    (JsonNode          *node,
 
 gboolean sb_check_identifier        (const char        *id,
                                      const char        *file,
-                                     const char        *path,
+                                     const char        *element_path,
                                      GError           **error);
 
 G_END_DECLS

@@ -555,11 +555,48 @@ check_rule_ids (SbCall  *self,
   return TRUE;
 }
 
+/* A guide code tied to a programme is offered only with that programme
+ * chosen, which needs the programme to exist and a "programme" choice. */
+static gboolean
+check_guide_programmes (SbCall  *self,
+                        GError **error)
+{
+  SbField *chooser = sb_call_find_field (self, "programme");
+
+  for (guint i = 0; i < self->guide_codes->len; i++)
+    {
+      const SbGuideCode *code = &g_array_index (self->guide_codes, SbGuideCode, i);
+      g_autofree char *element = NULL;
+      g_autofree char *path = NULL;
+
+      if (code->programme == NULL)
+        continue;
+      element = sb_json_path_index ("$.guide_codes", i);
+      path = sb_json_path_member (element, "programme");
+      if (sb_call_find_programme (self, code->programme) == NULL)
+        {
+          sb_set_error_at (error, CALL_ERROR, self->file, path,
+                           _("the call has no programme “%s”"), code->programme);
+          return FALSE;
+        }
+      if (chooser == NULL || sb_field_get_field_type (chooser) != SB_FIELD_CHOICE)
+        {
+          sb_set_error_at (error, CALL_ERROR, self->file, path,
+                           _("a guide code tied to a programme needs a choice field with the id “programme”"));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 compile_all (SbCall  *self,
              GError **error)
 {
   SbExprResolver resolver = self->resolver;
+
+  if (!check_guide_programmes (self, error))
+    return FALSE;
 
   for (guint i = 0; i < self->fields->len; i++)
     if (!sb_field_compile (g_ptr_array_index (self->fields, i), &resolver, self->file,
@@ -609,11 +646,11 @@ compile_all (SbCall  *self,
 
 typedef enum { UNVISITED, VISITING, DONE } Mark;
 
-static void
-field_dependencies (SbCall    *self,
-                    SbField   *field,
-                    GPtrArray *out)
+static GPtrArray *
+field_dependencies (SbCall  *self,
+                    SbField *field)
 {
+  GPtrArray *out = g_ptr_array_new ();
   int step = sb_field_get_step (field);
 
   if (sb_field_get_relevant (field) != NULL)
@@ -622,61 +659,76 @@ field_dependencies (SbCall    *self,
     sb_expr_collect_fields (sb_field_get_calculate (field), out);
   if (step >= 0 && g_array_index (self->steps, SbStep, step).relevant != NULL)
     sb_expr_collect_fields (g_array_index (self->steps, SbStep, step).relevant, out);
+  return out;
 }
 
 static gboolean
-visit (SbCall     *self,
-       SbField    *field,
-       Mark       *marks,
-       GPtrArray  *stack,
-       GError    **error)
+report_cycle (SbCall     *self,
+              GPtrArray  *stack,
+              SbField    *field,
+              GError    **error)
 {
-  int index = sb_field_get_index (field);
-  g_autoptr(GPtrArray) dependencies = NULL;
+  g_autoptr(GString) cycle = g_string_new (NULL);
+  guint start = 0;
 
-  if (marks[index] == DONE)
-    return TRUE;
-
-  if (marks[index] == VISITING)
-    {
-      g_autoptr(GString) cycle = g_string_new (NULL);
-      guint start = 0;
-
-      g_ptr_array_find (stack, field, &start);
-      for (guint i = start; i < stack->len; i++)
-        g_string_append_printf (cycle, "%s → ", sb_field_get_id (g_ptr_array_index (stack, i)));
-      g_string_append (cycle, sb_field_get_id (field));
-      sb_set_error_at (error, CALL_ERROR, self->file, sb_field_get_path (field),
-                       _("the fields depend on each other in a cycle (through “relevant” or “calculate”): %s"),
-                       cycle->str);
-      return FALSE;
-    }
-
-  marks[index] = VISITING;
-  g_ptr_array_add (stack, field);
-
-  dependencies = g_ptr_array_new ();
-  field_dependencies (self, field, dependencies);
-  for (guint i = 0; i < dependencies->len; i++)
-    if (!visit (self, g_ptr_array_index (dependencies, i), marks, stack, error))
-      return FALSE;
-
-  g_ptr_array_remove_index (stack, stack->len - 1);
-  marks[index] = DONE;
-  g_ptr_array_add (self->order, field);
-  return TRUE;
+  g_ptr_array_find (stack, field, &start);
+  for (guint i = start; i < stack->len; i++)
+    g_string_append_printf (cycle, "%s → ", sb_field_get_id (g_ptr_array_index (stack, i)));
+  g_string_append (cycle, sb_field_get_id (field));
+  sb_set_error_at (error, CALL_ERROR, self->file, sb_field_get_path (field),
+                   _("the fields depend on each other in a cycle (through “relevant” or “calculate”): %s"),
+                   cycle->str);
+  return FALSE;
 }
 
+/* Depth-first, with an explicit stack: a definition of 100,000 chained
+ * fields must not exhaust the C stack. */
 static gboolean
 compute_order (SbCall  *self,
                GError **error)
 {
-  g_autofree Mark *marks = g_new0 (Mark, self->fields->len);
+  guint n = self->fields->len;
+  g_autofree Mark *marks = g_new0 (Mark, n);
+  g_autofree guint *next = g_new0 (guint, n);
+  g_autoptr(GPtrArray) dependencies = g_ptr_array_new_full (n, (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) stack = g_ptr_array_new ();
 
-  for (guint i = 0; i < self->fields->len; i++)
-    if (!visit (self, g_ptr_array_index (self->fields, i), marks, stack, error))
-      return FALSE;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (dependencies, field_dependencies (self, g_ptr_array_index (self->fields, i)));
+
+  for (guint root = 0; root < n; root++)
+    {
+      if (marks[root] != UNVISITED)
+        continue;
+      marks[root] = VISITING;
+      g_ptr_array_add (stack, g_ptr_array_index (self->fields, root));
+
+      while (stack->len > 0)
+        {
+          SbField *field = g_ptr_array_index (stack, stack->len - 1);
+          int index = sb_field_get_index (field);
+          GPtrArray *deps = g_ptr_array_index (dependencies, index);
+
+          if (next[index] < deps->len)
+            {
+              SbField *dependency = g_ptr_array_index (deps, next[index]++);
+              int d = sb_field_get_index (dependency);
+
+              if (marks[d] == VISITING)
+                return report_cycle (self, stack, dependency, error);
+              if (marks[d] == UNVISITED)
+                {
+                  marks[d] = VISITING;
+                  g_ptr_array_add (stack, dependency);
+                }
+              continue;
+            }
+
+          marks[index] = DONE;
+          g_ptr_array_add (self->order, field);
+          g_ptr_array_remove_index (stack, stack->len - 1);
+        }
+    }
   return TRUE;
 }
 
@@ -704,10 +756,9 @@ SbCall *
 sb_call_new_from_file (GFile   *file,
                        GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bytes = sb_json_read_file (file, error);
   g_autofree char *name = g_file_get_parse_name (file);
 
-  bytes = g_file_load_bytes (file, NULL, NULL, error);
   if (bytes == NULL)
     return NULL;
   return sb_call_new_from_bytes (bytes, name, error);

@@ -263,6 +263,24 @@ sb_catalog_list_calls (SbCatalog *self)
   return calls;
 }
 
+/* "1, 3": the versions of a call on hand, or NULL when there is none. */
+char *
+sb_catalog_list_versions (SbCatalog  *self,
+                          const char *id)
+{
+  g_autoptr(GPtrArray) calls = sb_catalog_list_calls (self);
+  g_autoptr(GString) versions = g_string_new (NULL);
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      SbCall *call = g_ptr_array_index (calls, i);
+
+      if (g_str_equal (sb_call_get_id (call), id))
+        g_string_append_printf (versions, "%s%" G_GINT64_FORMAT, versions->len ? ", " : "", sb_call_get_version (call));
+    }
+  return versions->len > 0 ? g_string_free (g_steal_pointer (&versions), FALSE) : NULL;
+}
+
 SbOrigin
 sb_catalog_get_origin (SbCatalog *self,
                        SbCall    *call)

@@ -44,6 +44,8 @@ SbCall     *sb_catalog_lookup           (SbCatalog   *self,
                                          const char  *id,
                                          gint64       version);
 GPtrArray  *sb_catalog_list_calls       (SbCatalog   *self);
+char       *sb_catalog_list_versions    (SbCatalog   *self,
+                                         const char  *id);
 SbOrigin    sb_catalog_get_origin       (SbCatalog   *self,
                                          SbCall      *call);
 GPtrArray  *sb_catalog_get_errors       (SbCatalog   *self);

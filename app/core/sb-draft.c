@@ -520,6 +520,12 @@ resolve_call (Loader        *loader,
   gint64 version = 0;
   SbCall *call;
 
+  if (!sb_json_reader_has (reader, "call"))
+    {
+      sb_set_error_at (error, DRAFT_ERROR, loader->file, "$", _("the key “%s” is required"), "call");
+      return FALSE;
+    }
+
   if (!sb_json_reader_init (&inner, sb_json_reader_node (reader, "call"), loader->file, path, DRAFT_ERROR, error) ||
       !sb_json_reader_string (&inner, "id", TRUE, &id, error) ||
       !sb_json_reader_int (&inner, "version", TRUE, 1, G_MAXINT32, &version, error) ||
@@ -529,18 +535,23 @@ resolve_call (Loader        *loader,
   call = sb_catalog_lookup (catalog, id, version);
   if (call == NULL)
     {
-      SbCall *other = sb_catalog_lookup (catalog, id, 0);
+      g_autofree char *versions = sb_catalog_list_versions (catalog, id);
 
-      if (other == NULL)
-        g_set_error (error, SB_ERROR, SB_ERROR_UNKNOWN_CALL,
-                     _("%s: %s: the draft is for the call “%s”, which this Shenbao does not have; "
-                       "add its definition to %s or give it with --forms"),
-                     loader->file, path, id, "~/.local/share/shenbao/forms");
+      if (versions == NULL)
+        {
+          g_autoptr(GFile) folder = sb_catalog_get_user_directory ();
+          g_autofree char *folder_name = g_file_get_parse_name (folder);
+
+          g_set_error (error, SB_ERROR, SB_ERROR_UNKNOWN_CALL,
+                       _("%s: %s: the draft is for the call “%s”, which this Shenbao does not have; "
+                         "add its definition to %s or give it with --forms"),
+                       loader->file, path, id, folder_name);
+        }
       else
         g_set_error (error, SB_ERROR, SB_ERROR_CALL_VERSION,
-                     _("%s: %s: the draft is for version %" PRId64 " of the call “%s”, "
-                       "but only version %" PRId64 " is available"),
-                     loader->file, path, version, id, sb_call_get_version (other));
+                     _("%s: %s: the draft is for version %" PRId64 " of the call “%s”; "
+                       "the versions available are %s"),
+                     loader->file, path, version, id, versions);
       return FALSE;
     }
 
@@ -611,17 +622,12 @@ sb_draft_load (GFile      *file,
                SbCatalog  *catalog,
                GError    **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) bytes = sb_json_read_file (file, error);
   g_autofree char *name = g_file_get_parse_name (file);
-  g_autoptr(GError) local_error = NULL;
   SbDraft *self;
 
-  bytes = g_file_load_bytes (file, NULL, NULL, &local_error);
   if (bytes == NULL)
-    {
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: cannot be read: %s"), name, local_error->message);
-      return NULL;
-    }
+    return NULL;
 
   self = sb_draft_load_bytes (bytes, name, catalog, error);
   if (self != NULL)

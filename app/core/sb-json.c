@@ -670,27 +670,53 @@ sb_json_parse_bytes (GBytes      *bytes,
   return json_node_ref (json_parser_get_root (parser));
 }
 
+/* Reads at most SB_JSON_MAX_BYTES, whatever the file claims to be: a
+ * device such as /dev/zero or a growing file never fills the memory. */
+GBytes *
+sb_json_read_file (GFile   *file,
+                   GError **error)
+{
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, &local_error);
+  g_autoptr(GByteArray) data = NULL;
+  guint8 buffer[64 * 1024];
+  gssize n;
+
+  if (stream == NULL)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: cannot be read: %s"), name, local_error->message);
+      return NULL;
+    }
+
+  data = g_byte_array_new ();
+  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, sizeof buffer, NULL, &local_error)) > 0)
+    {
+      if (data->len + (gsize) n > SB_JSON_MAX_BYTES)
+        {
+          g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE, _("%s: the file is larger than %d MiB"),
+                       name, SB_JSON_MAX_BYTES / (1024 * 1024));
+          return NULL;
+        }
+      g_byte_array_append (data, buffer, n);
+    }
+  if (n < 0)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: cannot be read: %s"), name, local_error->message);
+      return NULL;
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
 JsonNode *
 sb_json_parse_file (GFile   *file,
                     GError **error)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = sb_json_read_file (file, error);
   g_autofree char *name = g_file_get_parse_name (file);
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE, NULL, NULL);
-  if (info != NULL && g_file_info_get_size (info) > SB_JSON_MAX_BYTES)
-    {
-      g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE,
-                   _("%s: the file is %" PRId64 " bytes; at most %d MiB can be read"),
-                   name, (gint64) g_file_info_get_size (info), SB_JSON_MAX_BYTES / (1024 * 1024));
-      return NULL;
-    }
-
-  bytes = g_file_load_bytes (file, NULL, NULL, error);
   if (bytes == NULL)
     return NULL;
-
   return sb_json_parse_bytes (bytes, name, error);
 }
 

@@ -25,6 +25,8 @@ JsonNode   *sb_json_parse_bytes     (GBytes      *bytes,
                                      GError     **error);
 JsonNode   *sb_json_parse_file      (GFile       *file,
                                      GError     **error);
+GBytes     *sb_json_read_file       (GFile       *file,
+                                     GError     **error);
 
 char       *sb_json_path_member     (const char  *parent,
                                      const char  *member);
