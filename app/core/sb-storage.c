@@ -14,7 +14,9 @@
 #include "sb-error.h"
 #include "sb-storage.h"
 
-/* The rename is only durable once the directory entry is on disk too. */
+/* The rename is only durable once the directory entry is on disk too. This
+ * is best effort: the new contents are already synced, and a file system
+ * that cannot sync a directory (some network mounts) still has them. */
 static void
 sync_directory (const char *path)
 {
