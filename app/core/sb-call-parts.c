@@ -368,3 +368,80 @@ sb_attachment_spec_read (JsonNode          *node,
       }
   return TRUE;
 }
+
+void
+sb_notice_clear (SbNotice *notice)
+{
+  g_clear_pointer (&notice->id, g_free);
+  sb_text_clear (&notice->title);
+  sb_text_clear (&notice->text);
+  g_clear_pointer (&notice->relevant_source, g_free);
+  g_clear_pointer (&notice->relevant_path, g_free);
+  g_clear_pointer (&notice->relevant, sb_expr_unref);
+  sb_citation_clear (&notice->citation);
+}
+
+gboolean
+sb_notice_read (JsonNode    *node,
+                const char  *file,
+                const char  *path,
+                SbNotice    *out,
+                GError     **error)
+{
+  g_auto(SbJsonReader) reader = { 0 };
+  g_autofree char *audience = NULL;
+
+  out->relevant_path = sb_json_path_member (path, "relevant");
+  if (!sb_json_reader_init (&reader, node, file, path, CALL_ERROR, error) ||
+      !sb_json_reader_string (&reader, "id", TRUE, &out->id, error) ||
+      !sb_check_identifier (out->id, file, path, error) ||
+      !sb_json_reader_string (&reader, "audience", FALSE, &audience, error) ||
+      !sb_text_read (&reader, "title", TRUE, &out->title, error) ||
+      !sb_text_read (&reader, "text", TRUE, &out->text, error) ||
+      !sb_json_reader_string (&reader, "relevant", FALSE, &out->relevant_source, error) ||
+      !sb_citation_read (&reader, "citation", TRUE, &out->citation, error) ||
+      !sb_json_reader_finish (&reader, error))
+    return FALSE;
+
+  if (audience == NULL || g_str_equal (audience, "applicant"))
+    out->audience = SB_AUDIENCE_APPLICANT;
+  else if (g_str_equal (audience, "recommending_unit"))
+    out->audience = SB_AUDIENCE_RECOMMENDING_UNIT;
+  else
+    {
+      g_autofree char *audience_path = sb_json_path_member (path, "audience");
+      sb_set_error_at (error, CALL_ERROR, file, audience_path,
+                       _("the audience is “applicant” or “recommending_unit”, not “%s”"), audience);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+sb_quota_clear (SbQuota *quota)
+{
+  g_clear_pointer (&quota->id, g_free);
+  sb_text_clear (&quota->unit);
+  g_clear_pointer (&quota->programme, g_free);
+  sb_citation_clear (&quota->citation);
+}
+
+gboolean
+sb_quota_read (JsonNode    *node,
+               const char  *file,
+               const char  *path,
+               SbQuota     *out,
+               GError     **error)
+{
+  g_auto(SbJsonReader) reader = { 0 };
+
+  out->max = -1;
+  return sb_json_reader_init (&reader, node, file, path, CALL_ERROR, error) &&
+         sb_json_reader_string (&reader, "id", TRUE, &out->id, error) &&
+         sb_check_identifier (out->id, file, path, error) &&
+         sb_text_read (&reader, "unit", TRUE, &out->unit, error) &&
+         sb_json_reader_string (&reader, "programme", FALSE, &out->programme, error) &&
+         sb_json_reader_int (&reader, "max", FALSE, 0, 100000, &out->max, error) &&
+         sb_citation_read (&reader, "citation", TRUE, &out->citation, error) &&
+         sb_json_reader_finish (&reader, error);
+}

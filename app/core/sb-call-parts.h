@@ -81,6 +81,47 @@ typedef struct {
   char       *path;
 } SbAttachmentSpec;
 
+/* Procedure the app cannot check (paper copies, where to submit, quotas
+ * the recommending unit applies): shown once, printed where needed. */
+typedef enum {
+  SB_AUDIENCE_APPLICANT,
+  SB_AUDIENCE_RECOMMENDING_UNIT,
+} SbAudience;
+
+typedef struct {
+  char       *id;
+  SbAudience  audience;
+  SbText      title;
+  SbText      text;
+  char       *relevant_source;
+  char       *relevant_path;
+  SbExpr     *relevant;
+  SbCitation  citation;
+} SbNotice;
+
+/* How many applications a recommending unit may forward (data for the
+ * recommending unit's side; shown to applicants as a notice). */
+typedef struct {
+  char       *id;
+  SbText      unit;
+  char       *programme;   /* NULL: the whole call */
+  gint64      max;         /* -1: no limit */
+  SbCitation  citation;
+} SbQuota;
+
+void     sb_notice_clear            (SbNotice          *notice);
+gboolean sb_notice_read             (JsonNode          *node,
+                                     const char        *file,
+                                     const char        *path,
+                                     SbNotice          *out,
+                                     GError           **error);
+void     sb_quota_clear             (SbQuota           *quota);
+gboolean sb_quota_read              (JsonNode          *node,
+                                     const char        *file,
+                                     const char        *path,
+                                     SbQuota           *out,
+                                     GError           **error);
+
 void     sb_text_clear              (SbText            *text);
 gboolean sb_text_read               (SbJsonReader      *reader,
                                      const char        *member,

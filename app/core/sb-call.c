@@ -38,6 +38,9 @@ struct _SbCall
   GPtrArray  *order;             /* SbField, dependencies first */
   GPtrArray  *rules;             /* SbRule */
   GArray     *attachments;       /* SbAttachmentSpec */
+  GArray     *notices;           /* SbNotice */
+  GArray     *quotas;            /* SbQuota */
+  GArray     *summary_header;    /* SbDocumentPart: the summary table's header fields */
   GArray     *document_parts;    /* SbDocumentPart */
   SbText      summary_title;
   GArray     *summary_columns;   /* SbSummaryColumn */
@@ -88,6 +91,9 @@ sb_call_finalize (GObject *object)
   g_ptr_array_unref (self->order);
   g_ptr_array_unref (self->rules);
   g_array_unref (self->attachments);
+  g_array_unref (self->notices);
+  g_array_unref (self->quotas);
+  g_array_unref (self->summary_header);
   g_array_unref (self->document_parts);
   sb_text_clear (&self->summary_title);
   g_array_unref (self->summary_columns);
@@ -109,6 +115,9 @@ sb_call_init (SbCall *self)
   self->guide_codes = struct_array (sizeof (SbGuideCode), (GDestroyNotify) sb_guide_code_clear);
   self->steps = struct_array (sizeof (SbStep), (GDestroyNotify) step_clear);
   self->attachments = struct_array (sizeof (SbAttachmentSpec), (GDestroyNotify) sb_attachment_spec_clear);
+  self->notices = struct_array (sizeof (SbNotice), (GDestroyNotify) sb_notice_clear);
+  self->quotas = struct_array (sizeof (SbQuota), (GDestroyNotify) sb_quota_clear);
+  self->summary_header = struct_array (sizeof (SbDocumentPart), (GDestroyNotify) sb_document_part_clear);
   self->document_parts = struct_array (sizeof (SbDocumentPart), (GDestroyNotify) sb_document_part_clear);
   self->summary_columns = struct_array (sizeof (SbSummaryColumn), (GDestroyNotify) sb_summary_column_clear);
   self->fields = g_ptr_array_new_with_free_func (g_object_unref);
@@ -308,6 +317,9 @@ read_summary (SbCall        *self,
 
   return sb_json_reader_init (&inner, node, self->file, path, CALL_ERROR, error) &&
          sb_text_read (&inner, "title", TRUE, &self->summary_title, error) &&
+         read_struct_array (&inner, "header", FALSE, self->summary_header,
+                            (ReadElement) sb_document_part_read, (GDestroyNotify) sb_document_part_clear,
+                            G_STRUCT_OFFSET (SbDocumentPart, id), error) &&
          read_struct_array (&inner, "columns", TRUE, self->summary_columns,
                             (ReadElement) sb_summary_column_read, (GDestroyNotify) sb_summary_column_clear,
                             G_STRUCT_OFFSET (SbSummaryColumn, id), error) &&
@@ -389,6 +401,12 @@ read_definition (SbCall    *self,
                             (ReadElement) sb_attachment_spec_read, (GDestroyNotify) sb_attachment_spec_clear,
                             G_STRUCT_OFFSET (SbAttachmentSpec, id), error) &&
          sb_rule_read_array (&reader, "rules", self->rules, error) &&
+         read_struct_array (&reader, "notices", FALSE, self->notices,
+                            (ReadElement) sb_notice_read, (GDestroyNotify) sb_notice_clear,
+                            G_STRUCT_OFFSET (SbNotice, id), error) &&
+         read_struct_array (&reader, "quotas", FALSE, self->quotas,
+                            (ReadElement) sb_quota_read, (GDestroyNotify) sb_quota_clear,
+                            G_STRUCT_OFFSET (SbQuota, id), error) &&
          read_document (self, &reader, error) &&
          read_summary (self, &reader, error) &&
          sb_json_reader_finish (&reader, error);
@@ -589,6 +607,25 @@ check_guide_programmes (SbCall  *self,
   return TRUE;
 }
 
+/* A blind review's attachment slots are attachments of the call. */
+static gboolean
+check_blind_attachments (SbCall  *self,
+                         SbRule  *rule,
+                         GError **error)
+{
+  GStrv ids = sb_rule_get_blind_attachment_ids (rule);
+
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    if (sb_call_find_attachment (self, ids[i]) == NULL)
+      {
+        g_autofree char *list = g_strconcat (sb_rule_get_path (rule), ".blind_review.attachments", NULL);
+        g_autofree char *path = sb_json_path_index (list, i);
+        sb_set_error_at (error, CALL_ERROR, self->file, path, _("the call has no attachment “%s”"), ids[i]);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static gboolean
 compile_all (SbCall  *self,
              GError **error)
@@ -620,8 +657,30 @@ compile_all (SbCall  *self,
     }
 
   for (guint i = 0; i < self->rules->len; i++)
-    if (!sb_rule_compile (g_ptr_array_index (self->rules, i), &resolver, self->file, NULL, error))
+    if (!sb_rule_compile (g_ptr_array_index (self->rules, i), &resolver, self->file, NULL, error) ||
+        !check_blind_attachments (self, g_ptr_array_index (self->rules, i), error))
       return FALSE;
+
+  for (guint i = 0; i < self->notices->len; i++)
+    {
+      SbNotice *notice = &g_array_index (self->notices, SbNotice, i);
+
+      if (!compile_bool (self, notice->relevant_source, notice->relevant_path, &resolver, &notice->relevant, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < self->quotas->len; i++)
+    {
+      const SbQuota *quota = &g_array_index (self->quotas, SbQuota, i);
+
+      if (quota->programme != NULL && sb_call_find_programme (self, quota->programme) == NULL)
+        {
+          g_autofree char *element = sb_json_path_index ("$.quotas", i);
+          g_autofree char *path = sb_json_path_member (element, "programme");
+          sb_set_error_at (error, CALL_ERROR, self->file, path, _("the call has no programme “%s”"), quota->programme);
+          return FALSE;
+        }
+    }
 
   for (guint i = 0; i < self->summary_columns->len; i++)
     {
@@ -885,6 +944,24 @@ GPtrArray *
 sb_call_get_rules (SbCall *self)
 {
   return self->rules;
+}
+
+GArray *
+sb_call_get_notices (SbCall *self)
+{
+  return self->notices;
+}
+
+GArray *
+sb_call_get_quotas (SbCall *self)
+{
+  return self->quotas;
+}
+
+GArray *
+sb_call_get_summary_header (SbCall *self)
+{
+  return self->summary_header;
 }
 
 GArray *

@@ -58,6 +58,9 @@ GArray            *sb_call_get_attachments        (SbCall      *self);
 const SbAttachmentSpec *sb_call_find_attachment   (SbCall      *self,
                                                    const char  *id);
 GArray            *sb_call_get_document_parts     (SbCall      *self);
+GArray            *sb_call_get_notices            (SbCall      *self);  /* SbNotice */
+GArray            *sb_call_get_quotas             (SbCall      *self);  /* SbQuota */
+GArray            *sb_call_get_summary_header     (SbCall      *self);  /* SbDocumentPart */
 const SbText      *sb_call_get_summary_title      (SbCall      *self);
 GArray            *sb_call_get_summary_columns    (SbCall      *self);
 guint              sb_call_count_rules            (SbCall      *self);

@@ -33,6 +33,7 @@ sb_problem_copy (const SbProblem *problem)
   copy->clause = g_strdup (problem->clause);
   copy->quote = g_strdup (problem->quote);
   copy->acknowledged = problem->acknowledged;
+  copy->basis = g_strdup (problem->basis);
   return copy;
 }
 
@@ -46,6 +47,7 @@ sb_problem_free (SbProblem *problem)
   g_free (problem->message_en);
   g_free (problem->clause);
   g_free (problem->quote);
+  g_free (problem->basis);
   g_free (problem);
 }
 

@@ -29,6 +29,7 @@ typedef struct {
   char       *clause;        /* the guide clause it enforces; may be NULL */
   char       *quote;
   gboolean    acknowledged;
+  char       *basis;         /* NULL: a rule of the call; "consistency", "format" or "ours" */
 } SbProblem;
 
 GType        sb_problem_get_type        (void) G_GNUC_CONST;

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sb-blind-review.h"
 #include "sb-checks.h"
 #include "sb-json.h"
 #include "sb-validator.h"
@@ -672,6 +673,13 @@ run_rule (SbValidator   *self,
         return;
     }
 
+  if (sb_rule_get_kind (rule) == SB_RULE_KIND_BLIND_REVIEW)
+    {
+      sb_blind_review_run (rule, self->call, self->draft, context,
+                           (self->flags & SB_VALIDATE_FILES) != 0, self->problems);
+      return;
+    }
+
   if (!sb_expr_evaluate (sb_rule_get_check (rule), context, &verdict, &error))
     goto failed;
 
@@ -684,6 +692,7 @@ run_rule (SbValidator   *self,
                          sb_rule_get_citation (rule),
                          sb_template_render (sb_rule_get_message (rule, TRUE), context, TRUE),
                          sb_template_render (sb_rule_get_message (rule, FALSE), context, FALSE));
+  sb_rule_label_problem (rule, problem);
   if (row_path != NULL)
     {
       char *zh = g_strdup_printf ("第%u行：%s", row + 1, problem->message_zh);
