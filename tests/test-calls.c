@@ -28,6 +28,7 @@
 #include "sb-catalog.h"
 #include "sb-draft.h"
 #include "sb-json.h"
+#include "sb-rule.h"
 #include "sb-validator.h"
 
 typedef struct {
@@ -476,6 +477,47 @@ test_every_call_has_cases (void)
     }
 }
 
+/* "An error means the bureau will reject this": every error rule of every
+ * call cites the clause it enforces (with its words), or is labelled as a
+ * consistency or format check; a check of our own is never an error. */
+static void
+test_every_error_is_grounded (void)
+{
+  g_autoptr(GPtrArray) calls = sb_catalog_list_calls (catalog);
+  guint checked = 0;
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      SbCall *call = g_ptr_array_index (calls, i);
+      g_autoptr(GPtrArray) rules = g_ptr_array_new ();
+      GPtrArray *fields = sb_call_get_fields (call);
+
+      g_ptr_array_extend (rules, sb_call_get_rules (call), NULL, NULL);
+      for (guint j = 0; j < fields->len; j++)
+        g_ptr_array_extend (rules, sb_field_get_row_rules (g_ptr_array_index (fields, j)), NULL, NULL);
+
+      for (guint j = 0; j < rules->len; j++)
+        {
+          SbRule *rule = g_ptr_array_index (rules, j);
+          const SbCitation *citation = sb_rule_get_citation (rule);
+          SbRuleBasis basis = sb_rule_get_basis (rule);
+          gboolean cited = citation->clause != NULL && *citation->clause != '\0' &&
+                           citation->quote != NULL && *citation->quote != '\0';
+
+          if (sb_rule_get_severity (rule) != SB_SEVERITY_ERROR)
+            continue;
+          checked++;
+          if (basis == SB_RULE_BASIS_OURS)
+            g_test_fail_printf ("%s: the error %s is labelled as our own check", sb_call_get_id (call),
+                                sb_rule_get_id (rule));
+          else if (basis == SB_RULE_BASIS_CALL && !cited)
+            g_test_fail_printf ("%s: the error %s cites no clause with its words and is not labelled as a "
+                                "consistency or format check", sb_call_get_id (call), sb_rule_get_id (rule));
+        }
+    }
+  g_assert_cmpuint (checked, >, 0);
+}
+
 static int
 compare_paths (gconstpointer a,
                gconstpointer b)
@@ -506,6 +548,7 @@ main (int    argc,
   sb_catalog_add_directory (catalog, forms_dir, SB_ORIGIN_COMMAND_LINE);
 
   g_test_add_func ("/calls/every-call-has-cases", test_every_call_has_cases);
+  g_test_add_func ("/calls/every-error-is-grounded", test_every_error_is_grounded);
 
   dir = g_dir_open (cases_dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)

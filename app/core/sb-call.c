@@ -38,6 +38,8 @@ struct _SbCall
   GPtrArray  *order;             /* SbField, dependencies first */
   GPtrArray  *rules;             /* SbRule */
   GArray     *attachments;       /* SbAttachmentSpec */
+  char       *source_title;
+  char       *source_date;
   GArray     *notices;           /* SbNotice */
   GArray     *quotas;            /* SbQuota */
   GArray     *summary_header;    /* SbDocumentPart: the summary table's header fields */
@@ -91,6 +93,8 @@ sb_call_finalize (GObject *object)
   g_ptr_array_unref (self->order);
   g_ptr_array_unref (self->rules);
   g_array_unref (self->attachments);
+  g_free (self->source_title);
+  g_free (self->source_date);
   g_array_unref (self->notices);
   g_array_unref (self->quotas);
   g_array_unref (self->summary_header);
@@ -386,6 +390,8 @@ read_definition (SbCall    *self,
          sb_json_reader_int (&reader, "year", TRUE, 1990, 2200, &self->year, error) &&
          sb_json_reader_string (&reader, "document_number", FALSE, &self->document_number, error) &&
          sb_json_reader_string (&reader, "source", FALSE, &self->source, error) &&
+         sb_json_reader_string (&reader, "source_title", FALSE, &self->source_title, error) &&
+         sb_json_reader_string (&reader, "source_date", FALSE, &self->source_date, error) &&
          sb_json_reader_int (&reader, "paper_copies", FALSE, 0, 100, &self->paper_copies, error) &&
          read_struct_array (&reader, "deadlines", FALSE, self->deadlines,
                             (ReadElement) sb_deadline_read, (GDestroyNotify) sb_deadline_clear,
@@ -944,6 +950,18 @@ GPtrArray *
 sb_call_get_rules (SbCall *self)
 {
   return self->rules;
+}
+
+const char *
+sb_call_get_source_title (SbCall *self)
+{
+  return self->source_title;
+}
+
+const char *
+sb_call_get_source_date (SbCall *self)
+{
+  return self->source_date;
 }
 
 GArray *

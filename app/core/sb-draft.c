@@ -30,6 +30,9 @@ struct _SbDraft
   GHashTable *acknowledged;   /* rule ids */
   char       *created;
   char       *modified;
+  gint64      migrated_from;  /* 0: read with the version it names */
+  GPtrArray  *dropped;        /* JSON paths of what the migration dropped */
+  GBytes     *original;       /* the file as read, until a backup is written */
 };
 
 G_DEFINE_FINAL_TYPE (SbDraft, sb_draft, G_TYPE_OBJECT)
@@ -55,6 +58,8 @@ sb_draft_finalize (GObject *object)
   g_hash_table_unref (self->acknowledged);
   g_free (self->created);
   g_free (self->modified);
+  g_ptr_array_unref (self->dropped);
+  g_clear_pointer (&self->original, g_bytes_unref);
 
   G_OBJECT_CLASS (sb_draft_parent_class)->finalize (object);
 }
@@ -72,6 +77,7 @@ sb_draft_init (SbDraft *self)
   self->attachments = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                              (GDestroyNotify) g_ptr_array_unref);
   self->acknowledged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->dropped = g_ptr_array_new_with_free_func (g_free);
 }
 
 static char *
@@ -98,6 +104,7 @@ sb_draft_new (SbCall *call)
 typedef struct {
   SbDraft    *draft;
   const char *file;
+  JsonNode   *root;
 } Loader;
 
 static gboolean
@@ -508,6 +515,114 @@ read_acknowledged (Loader        *loader,
   return TRUE;
 }
 
+/* Migration of a draft made with an older version of its call: whatever
+ * the new version no longer has (a field, a part of a person or
+ * organisation, a table column, an attachment slot, an acknowledged rule)
+ * is dropped from the JSON before it is read, and listed; everything else
+ * is read as it is, and checked as any draft is. */
+
+static void
+drop_member (Loader     *loader,
+             JsonObject *object,
+             const char *member,
+             const char *path)
+{
+  g_ptr_array_add (loader->draft->dropped, sb_json_path_member (path, member));
+  json_object_remove_member (object, member);
+}
+
+static void
+migrate_record (Loader     *loader,
+                SbField    *field,
+                JsonObject *record,
+                const char *path)
+{
+  g_autoptr(GList) members = json_object_get_members (record);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (sb_field_find_child (field, l->data) == NULL)
+      drop_member (loader, record, l->data, path);
+}
+
+static void
+migrate_values (Loader     *loader,
+                JsonObject *values)
+{
+  SbCall *call = loader->draft->call;
+  g_autoptr(GList) members = json_object_get_members (values);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      SbField *field = sb_call_find_field (call, l->data);
+      JsonNode *node = json_object_get_member (values, l->data);
+      g_autofree char *path = sb_json_path_member ("$.values", l->data);
+
+      if (field == NULL)
+        {
+          drop_member (loader, values, l->data, "$.values");
+          continue;
+        }
+      if ((sb_field_get_field_type (field) == SB_FIELD_PERSON ||
+           sb_field_get_field_type (field) == SB_FIELD_ORGANISATION) && JSON_NODE_HOLDS_OBJECT (node))
+        migrate_record (loader, field, json_node_get_object (node), path);
+      else if (sb_field_get_field_type (field) == SB_FIELD_TABLE && JSON_NODE_HOLDS_ARRAY (node))
+        {
+          JsonArray *rows = json_node_get_array (node);
+          guint n = MIN (json_array_get_length (rows), SB_DRAFT_MAX_ROWS);
+
+          for (guint i = 0; i < n; i++)
+            {
+              JsonNode *row = json_array_get_element (rows, i);
+              g_autofree char *row_path = sb_json_path_index (path, i);
+
+              if (JSON_NODE_HOLDS_OBJECT (row))
+                migrate_record (loader, field, json_node_get_object (row), row_path);
+            }
+        }
+    }
+}
+
+static void
+migrate (Loader *loader)
+{
+  JsonObject *root = json_node_get_object (loader->root);
+  SbCall *call = loader->draft->call;
+  JsonNode *node;
+
+  node = json_object_get_member (root, "values");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    migrate_values (loader, json_node_get_object (node));
+
+  node = json_object_get_member (root, "attachments");
+  if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *attachments = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (attachments);
+
+      for (GList *l = members; l != NULL; l = l->next)
+        if (sb_call_find_attachment (call, l->data) == NULL)
+          drop_member (loader, attachments, l->data, "$.attachments");
+    }
+
+  node = json_object_get_member (root, "acknowledged");
+  if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *ids = json_node_get_array (node);
+
+      for (guint i = json_array_get_length (ids); i-- > 0;)
+        {
+          const char *id = JSON_NODE_HOLDS_VALUE (json_array_get_element (ids, i))
+                           ? json_array_get_string_element (ids, i) : NULL;
+
+          if (id != NULL && sb_call_find_rule (call, id) == NULL)
+            {
+              g_ptr_array_add (loader->draft->dropped, g_strdup_printf ("$.acknowledged: %s", id));
+              json_array_remove_element (ids, i);
+            }
+        }
+    }
+}
+
 static gboolean
 resolve_call (Loader        *loader,
               SbJsonReader  *reader,
@@ -518,7 +633,7 @@ resolve_call (Loader        *loader,
   g_autofree char *path = sb_json_reader_path (reader, "call");
   g_autofree char *id = NULL;
   gint64 version = 0;
-  SbCall *call;
+  SbCall *call, *newest;
 
   if (!sb_json_reader_has (reader, "call"))
     {
@@ -533,6 +648,15 @@ resolve_call (Loader        *loader,
     return FALSE;
 
   call = sb_catalog_lookup (catalog, id, version);
+  newest = sb_catalog_lookup (catalog, id, 0);
+  if (call == NULL && newest != NULL && sb_call_get_version (newest) > version)
+    {
+      /* a draft of an older version moves to the newest one */
+      loader->draft->call = g_object_ref (newest);
+      loader->draft->migrated_from = version;
+      migrate (loader);
+      return TRUE;
+    }
   if (call == NULL)
     {
       g_autofree char *versions = sb_catalog_list_versions (catalog, id);
@@ -596,12 +720,13 @@ sb_draft_load_bytes (GBytes      *bytes,
   g_autoptr(SbDraft) self = g_object_new (SB_TYPE_DRAFT, NULL);
   g_autoptr(JsonNode) root = NULL;
   g_auto(SbJsonReader) reader = { 0 };
-  Loader loader = { self, display_name };
+  Loader loader = { self, display_name, NULL };
 
   self->display_name = g_strdup (display_name);
   root = sb_json_parse_bytes (bytes, display_name, error);
   if (root == NULL)
     return NULL;
+  loader.root = root;
 
   if (!sb_json_reader_init (&reader, root, display_name, "$", DRAFT_ERROR, error) ||
       !read_format (&loader, &reader, error) ||
@@ -614,6 +739,8 @@ sb_draft_load_bytes (GBytes      *bytes,
       !sb_json_reader_finish (&reader, error))
     return NULL;
 
+  if (self->migrated_from > 0)
+    self->original = g_bytes_ref (bytes);
   return g_steal_pointer (&self);
 }
 
@@ -823,6 +950,43 @@ sb_draft_to_data (SbDraft *self,
   return json_generator_to_data (generator, length);
 }
 
+/* Before a migrated draft replaces the file it was read from, the original
+ * is kept next to it as NAME.vN.bak (NAME.vN.2.bak, … if that name is
+ * taken by other content): a backup is never overwritten. */
+static gboolean
+write_backup (SbDraft  *self,
+              GError  **error)
+{
+  g_autoptr(GFile) folder = g_file_get_parent (self->file);
+  g_autofree char *base = g_file_get_basename (self->file);
+  gsize length;
+  const char *data = g_bytes_get_data (self->original, &length);
+
+  for (guint n = 1; n < 1000; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup_printf ("%s.v%" G_GINT64_FORMAT ".bak", base, self->migrated_from)
+                                     : g_strdup_printf ("%s.v%" G_GINT64_FORMAT ".%u.bak", base, self->migrated_from, n);
+      g_autoptr(GFile) backup = folder ? g_file_get_child (folder, name) : g_file_new_for_path (name);
+      g_autoptr(GBytes) existing = NULL;
+
+      if (!g_file_query_exists (backup, NULL))
+        {
+          if (!sb_storage_write_atomic (backup, data, length, error))
+            return FALSE;
+          g_clear_pointer (&self->original, g_bytes_unref);
+          return TRUE;
+        }
+      existing = g_file_load_bytes (backup, NULL, NULL, NULL);
+      if (existing != NULL && g_bytes_equal (existing, self->original))
+        {
+          g_clear_pointer (&self->original, g_bytes_unref);
+          return TRUE;
+        }
+    }
+  g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("no free name for a backup of %s"), base);
+  return FALSE;
+}
+
 gboolean
 sb_draft_save (SbDraft  *self,
                GFile    *file,
@@ -830,6 +994,10 @@ sb_draft_save (SbDraft  *self,
 {
   g_autofree char *data = NULL;
   gsize length = 0;
+
+  if (self->original != NULL && self->file != NULL && g_file_equal (file, self->file) &&
+      !write_backup (self, error))
+    return FALSE;
 
   g_free (self->modified);
   self->modified = now_iso8601 ();
@@ -840,6 +1008,20 @@ sb_draft_save (SbDraft  *self,
 
   sb_draft_set_file (self, file);
   return TRUE;
+}
+
+/* The version of its call the draft was made with, when it was moved to a
+ * newer one on load (0 otherwise), and the JSON paths of what was dropped. */
+gint64
+sb_draft_get_migrated_from (SbDraft *self)
+{
+  return self->migrated_from;
+}
+
+GPtrArray *
+sb_draft_get_dropped (SbDraft *self)
+{
+  return self->dropped;
 }
 
 SbCall *

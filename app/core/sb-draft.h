@@ -48,6 +48,8 @@ char       *sb_draft_to_data            (SbDraft      *self,
                                          gsize        *length);
 
 SbCall     *sb_draft_get_call           (SbDraft      *self);
+gint64      sb_draft_get_migrated_from  (SbDraft      *self);
+GPtrArray  *sb_draft_get_dropped        (SbDraft      *self);
 GFile      *sb_draft_get_file           (SbDraft      *self);
 void        sb_draft_set_file           (SbDraft      *self,
                                          GFile        *file);

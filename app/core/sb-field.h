@@ -12,6 +12,12 @@
 
 G_BEGIN_DECLS
 
+/* Where a call states no length, a text is still bounded so that a draft at
+ * the call's maxima prints: one technical limit per kind of text, ours, a
+ * warning (problem code "technical_limit"), never a rule of the call. */
+#define SB_TEXT_LIMIT 200        /* characters of a "text" field */
+#define SB_TEXTAREA_LIMIT 10000  /* characters of a "textarea" field */
+
 #define SB_TYPE_FIELD (sb_field_get_type ())
 
 G_DECLARE_FINAL_TYPE (SbField, sb_field, SB, FIELD, GObject)

@@ -351,6 +351,14 @@ check_text (SbValidator   *self,
                                     where->zh, limit, length, (gint64) length - limit),
                    g_strdup_printf ("%s takes at most %" G_GINT64_FORMAT " characters; it has %ld, %"
                                     G_GINT64_FORMAT " too many.", where->en, limit, length, (gint64) length - limit));
+  else if (!sb_field_get_max_length (field, &limit) &&
+           length > (limit = sb_field_get_field_type (field) == SB_FIELD_TEXT ? SB_TEXT_LIMIT : SB_TEXTAREA_LIMIT))
+    add_problem (self, SB_SEVERITY_WARNING, "technical_limit", where->path, where->top, NULL,
+                 g_strdup_printf ("%s有%ld个字，超过本软件为此类文字设定的%" G_GINT64_FORMAT "字上限（本软件的技术限制，不是申报通知的规定），"
+                                  "打印时可能显示不全。", where->zh, length, limit),
+                 g_strdup_printf ("%s has %ld characters, more than the %" G_GINT64_FORMAT " Shenbao allows for this kind of "
+                                  "text (a technical limit of Shenbao, not a rule of the call); it may not print in full.",
+                                  where->en, length, limit));
 
   shown = format_value (value, SB_EXPR_STRING, TRUE);
   switch (sb_field_get_format (field))
@@ -646,6 +654,34 @@ check_fields (SbValidator *self)
         check_value (self, field, value, &where);
       where_clear (&where);
     }
+}
+
+/* A draft of an older version of its call was moved to this one on load:
+ * say so once, with what was dropped. */
+static void
+report_migration (SbValidator *self)
+{
+  GPtrArray *dropped = sb_draft_get_dropped (self->draft);
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  if (sb_draft_get_migrated_from (self->draft) == 0)
+    return;
+  for (guint i = 0; i < dropped->len; i++)
+    g_string_append_printf (list, "%s%s", i ? ", " : "", (const char *) g_ptr_array_index (dropped, i));
+  add_problem (self, SB_SEVERITY_INFO, "draft_migrated", "$.call", NULL, NULL,
+               dropped->len > 0
+               ? g_strdup_printf ("草稿由申报通知定义第%" G_GINT64_FORMAT "版转为第%" G_GINT64_FORMAT "版，新版不再有的内容已删除：%s。保存时原文件另存为备份。",
+                                  sb_draft_get_migrated_from (self->draft), sb_call_get_version (self->call), list->str)
+               : g_strdup_printf ("草稿由申报通知定义第%" G_GINT64_FORMAT "版转为第%" G_GINT64_FORMAT "版，内容全部保留。保存时原文件另存为备份。",
+                                  sb_draft_get_migrated_from (self->draft), sb_call_get_version (self->call)),
+               dropped->len > 0
+               ? g_strdup_printf ("The draft was made with version %" G_GINT64_FORMAT " of the call and moved to version %"
+                                  G_GINT64_FORMAT "; what the new version no longer has was dropped: %s. The original file "
+                                  "is kept as a backup when the draft is saved.",
+                                  sb_draft_get_migrated_from (self->draft), sb_call_get_version (self->call), list->str)
+               : g_strdup_printf ("The draft was made with version %" G_GINT64_FORMAT " of the call and moved to version %"
+                                  G_GINT64_FORMAT " with nothing dropped. The original file is kept as a backup when the "
+                                  "draft is saved.", sb_draft_get_migrated_from (self->draft), sb_call_get_version (self->call)));
 }
 
 /* Rules */
@@ -971,6 +1007,7 @@ sb_validator_validate (SbValidator     *self,
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_problem_free);
 
   compute_effective_values (self);
+  report_migration (self);
   check_fields (self);
   check_rules (self);
   check_attachments (self);
