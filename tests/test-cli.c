@@ -215,15 +215,15 @@ test_user_folder (void)
   g_assert_cmpint (g_mkdir_with_parents (forms, 0700), ==, 0);
   g_assert_true (g_file_get_contents (SOURCE_DIR "/forms/nantong-2023-qianzhan.json", &nantong, NULL, NULL));
   text = g_string_new (nantong);
-  g_string_replace (text, "\"version\": 1,", "\"version\": 2,", 1);
-  copy = g_build_filename (forms, "nantong-v2.json", NULL);
+  g_string_replace (text, "\"version\": 2,", "\"version\": 3,", 1);
+  copy = g_build_filename (forms, "nantong-v3.json", NULL);
   g_assert_true (g_file_set_contents (copy, text->str, -1, NULL));
   g_assert_true (g_file_set_contents (broken, "{\"format\": \"shenbao-call\", \"format_version\": 1, \"id\": \"x\"}", -1, NULL));
 
   run_shenbao (&run, env, "calls", NULL);
   g_assert_cmpint (run.status, ==, 1);
-  g_assert_nonnull (strstr (run.out, "nantong-2023-qianzhan  version 2  (user folder)"));
-  g_assert_nonnull (strstr (run.out, "nantong-2023-qianzhan  version 1  (built in)"));
+  g_assert_nonnull (strstr (run.out, "nantong-2023-qianzhan  version 3  (user folder)"));
+  g_assert_nonnull (strstr (run.out, "nantong-2023-qianzhan  version 2  (built in)"));
   g_assert_nonnull (strstr (run.err, "broken.json: $: the key “version” is required"));
 
   g_unlink (copy);

@@ -134,8 +134,9 @@ test_rejects_bad_drafts (void)
 
   assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"nowhere\", \"version\": 1}}",
                          SB_ERROR_UNKNOWN_CALL, "$.call", "“nowhere”, which this Shenbao does not have");
-  assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"edge\", \"version\": 1}}",
-                         SB_ERROR_CALL_VERSION, "$.call", "version 1 of the call “edge”; the versions available are 2");
+  /* an older version migrates (test-migration); a newer one is refused */
+  assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"edge\", \"version\": 3}}",
+                         SB_ERROR_CALL_VERSION, "$.call", "version 3 of the call “edge”; the versions available are 2");
   assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 1}",
                          SB_ERROR_INVALID_DRAFT, "$", "the key “call” is required");
   assert_draft_rejected ("{\"format\": \"shenbao-draft\", \"format_version\": 7, \"call\": {\"id\": \"edge\", \"version\": 2}}",
