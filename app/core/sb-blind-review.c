@@ -20,6 +20,7 @@
 #include <poppler.h>
 
 #include "sb-blind-review.h"
+#include "sb-checks.h"
 #include "sb-error.h"
 #include "sb-json.h"
 
@@ -294,24 +295,10 @@ sb_file_text_read (GFile   *file,
   return g_steal_pointer (&text);
 }
 
-/* Normalised for matching: NFKC, upper case, no white space. */
 static char *
 normalise (const char *text)
 {
-  g_autofree char *folded = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
-  GString *out = g_string_new (NULL);
-
-  if (folded == NULL)
-    return g_string_free (out, FALSE);
-  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_isspace (c) || c == 0x200B || c == 0xFEFF)
-        continue;
-      g_string_append_unichar (out, g_unichar_toupper (c));
-    }
-  return g_string_free (out, FALSE);
+  return sb_normalise_name (text);
 }
 
 gboolean

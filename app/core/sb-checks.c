@@ -148,3 +148,22 @@ sb_check_email (const char *text)
 
   return labels >= 2;
 }
+
+char *
+sb_normalise_name (const char *text)
+{
+  g_autofree char *folded = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+  GString *out = g_string_new (NULL);
+
+  if (folded == NULL)
+    return g_string_free (out, FALSE);
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c) || c == 0x200B || c == 0xFEFF || c == 0x3000)
+        continue;
+      g_string_append_unichar (out, g_unichar_toupper (c));
+    }
+  return g_string_free (out, FALSE);
+}

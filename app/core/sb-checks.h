@@ -16,4 +16,8 @@ gboolean sb_check_id_card   (const char *text,
 gboolean sb_check_mobile    (const char *text);
 gboolean sb_check_email     (const char *text);
 
+/* A name as compared: NFKC (full-width brackets and letters become
+ * half-width), upper case, white space and zero-width characters removed. */
+char    *sb_normalise_name  (const char *text);
+
 G_END_DECLS

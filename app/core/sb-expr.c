@@ -77,7 +77,7 @@ typedef enum {
   FN_ALL, FN_ANY, FN_LEN, FN_MATCHES, FN_STARTS_WITH, FN_ENDS_WITH, FN_CONTAINS,
   FN_YEARS_BETWEEN, FN_MONTHS_BETWEEN, FN_DAYS_BETWEEN, FN_ADD_YEARS, FN_ADD_MONTHS,
   FN_ADD_DAYS, FN_YEAR, FN_DATE, FN_DEADLINE, FN_USCC, FN_ID_CARD, FN_MOBILE, FN_EMAIL,
-  FN_BIRTH_DATE, FN_ROUND, FN_FLOOR, FN_CEIL, FN_ABS,
+  FN_BIRTH_DATE, FN_ROUND, FN_FLOOR, FN_CEIL, FN_ABS, FN_SAME_NAME,
 } Function;
 
 typedef struct {
@@ -103,6 +103,7 @@ static const Builtin builtins[] = {
   { "starts_with", FN_STARTS_WITH, 2, 2 },
   { "ends_with", FN_ENDS_WITH, 2, 2 },
   { "contains", FN_CONTAINS, 2, 2 },
+  { "same_name", FN_SAME_NAME, 2, 2 },
   { "years_between", FN_YEARS_BETWEEN, 2, 2 },
   { "months_between", FN_MONTHS_BETWEEN, 2, 2 },
   { "days_between", FN_DAYS_BETWEEN, 2, 2 },
@@ -1234,6 +1235,7 @@ check_call (Checker  *checker,
 
     case FN_STARTS_WITH:
     case FN_ENDS_WITH:
+    case FN_SAME_NAME:
       if (!expect_type (arg (node, 0), SB_EXPR_STRING, name, error) ||
           !expect_type (arg (node, 1), SB_EXPR_STRING, name, error))
         return FALSE;
@@ -2007,6 +2009,14 @@ eval_call (Node           *node,
     case FN_CONTAINS:
       set_bool (out, eval_contains (&a, &b));
       return TRUE;
+    case FN_SAME_NAME:
+      {
+        g_autofree char *x = sb_normalise_name (a.string);
+        g_autofree char *y = sb_normalise_name (b.string);
+
+        set_bool (out, g_str_equal (x, y));
+        return TRUE;
+      }
     case FN_YEARS_BETWEEN:
       set_number (out, sb_number_from_int (sb_date_years_between (a.date, b.date)));
       return TRUE;
