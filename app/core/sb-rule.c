@@ -121,7 +121,7 @@ read_enum (SbJsonReader  *reader,
            GError       **error)
 {
   g_autofree char *text = NULL;
-  g_autofree char *known = NULL;
+  g_autoptr(GString) known = g_string_new (NULL);
   g_autofree char *path = NULL;
 
   if (!sb_json_reader_string (reader, member, FALSE, &text, error))
@@ -135,8 +135,9 @@ read_enum (SbJsonReader  *reader,
         return TRUE;
       }
   path = sb_json_reader_path (reader, member);
-  known = g_strjoinv ("”, “", (char **) names);
-  sb_set_error_at (error, CALL_ERROR, reader->file, path, _("“%s” is not one of “%s”"), text, known);
+  for (guint i = 0; i < n_names; i++)
+    g_string_append_printf (known, "%s“%s”", i ? ", " : "", names[i]);
+  sb_set_error_at (error, CALL_ERROR, reader->file, path, _("“%s” is not one of %s"), text, known->str);
   return FALSE;
 }
 
