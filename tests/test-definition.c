@@ -331,6 +331,88 @@ test_builtin_forms_are_compiled_in (void)
     }
 }
 
+/* Procedure the app cannot check is data: notices for the applicant and
+ * the recommending unit, quotas, the summary table's header fields. */
+static void
+test_notices_and_quotas (void)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new ();
+  SbCall *nantong, *quzhou, *keji;
+  GArray *quotas, *notices;
+  guint for_unit = 0;
+  gint64 major = 0;
+
+  sb_catalog_add_builtin (catalog);
+  nantong = sb_catalog_lookup (catalog, "nantong-2023-qianzhan", 0);
+  quzhou = sb_catalog_lookup (catalog, "quzhou-2020-jingzheng", 0);
+  keji = sb_catalog_lookup (catalog, "jingdezhen-2022-keji", 0);
+
+  quotas = sb_call_get_quotas (nantong);
+  g_assert_cmpuint (quotas->len, ==, 3);
+  g_assert_cmpint (g_array_index (quotas, SbQuota, 0).max, ==, 6);
+  g_assert_cmpint (g_array_index (quotas, SbQuota, 1).max, ==, 3);
+  g_assert_cmpint (g_array_index (quotas, SbQuota, 2).max, ==, -1);   /* universities: no limit */
+
+  notices = sb_call_get_notices (nantong);
+  for (guint i = 0; i < notices->len; i++)
+    {
+      const SbNotice *notice = &g_array_index (notices, SbNotice, i);
+
+      g_assert_nonnull (notice->citation.clause);
+      for_unit += notice->audience == SB_AUDIENCE_RECOMMENDING_UNIT;
+    }
+  g_assert_cmpuint (for_unit, ==, 2);   /* 项目附件审核表, 推荐汇总表 */
+
+  /* 附件2: 重大科技攻关项目 14 in all */
+  quotas = sb_call_get_quotas (quzhou);
+  for (guint i = 0; i < quotas->len; i++)
+    if (g_strcmp0 (g_array_index (quotas, SbQuota, i).programme, "major") == 0)
+      major += g_array_index (quotas, SbQuota, i).max;
+  g_assert_cmpint (major, ==, 14);
+  g_assert_cmpuint (sb_call_get_summary_header (quzhou)->len, ==, 2);
+
+  /* the 景德镇 guide defines no summary table */
+  g_assert_cmpuint (sb_call_get_summary_columns (keji)->len, ==, 0);
+  g_assert_nonnull (sb_call_get_source_title (keji));
+}
+
+/* A call closes at its stated hour in Beijing time, whatever the zone of
+ * the machine (the test runs with TZ set to New York). */
+static void
+test_deadline_beijing_time (void)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new ();
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  SbCall *quzhou, *nantong;
+  const SbDeadline *online;
+  g_autoptr(GDateTime) close = NULL;
+  g_autoptr(GDateTime) before = g_date_time_new (utc, 2020, 6, 28, 8, 59, 59);
+  g_autoptr(GDateTime) at = g_date_time_new (utc, 2020, 6, 28, 9, 0, 0);
+  g_autoptr(GDateTime) day_end = g_date_time_new (utc, 2024, 1, 31, 16, 0, 0);
+  g_autoptr(GDateTime) day_before = g_date_time_new (utc, 2024, 1, 31, 15, 59, 59);
+  g_autofree char *text = NULL;
+
+  g_setenv ("TZ", "America/New_York", TRUE);
+  sb_catalog_add_builtin (catalog);
+  quzhou = sb_catalog_lookup (catalog, "quzhou-2020-jingzheng", 0);
+  nantong = sb_catalog_lookup (catalog, "nantong-2023-qianzhan", 0);
+  g_assert_nonnull (quzhou);
+  g_assert_nonnull (nantong);
+
+  online = sb_call_find_deadline (quzhou, "online");
+  close = sb_deadline_get_close_time (online);
+  text = g_date_time_format_iso8601 (close);
+  g_assert_cmpstr (text, ==, "2020-06-28T17:00:00+08");
+  g_assert_false (sb_deadline_has_passed (online, before));
+  g_assert_true (sb_deadline_has_passed (online, at));
+
+  /* no hour: the deadline's whole day, to midnight in Beijing */
+  online = sb_call_find_deadline (nantong, "online");
+  g_assert_false (sb_deadline_has_passed (online, day_before));
+  g_assert_true (sb_deadline_has_passed (online, day_end));
+  g_unsetenv ("TZ");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -339,6 +421,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/definition/base-loads", test_base_loads);
+  g_test_add_func ("/definition/deadline-beijing-time", test_deadline_beijing_time);
+  g_test_add_func ("/definition/notices-and-quotas", test_notices_and_quotas);
   g_test_add_func ("/definition/schema-errors", test_schema_errors);
   g_test_add_func ("/definition/expression-errors", test_expression_errors);
   g_test_add_func ("/definition/long-dependency-chain", test_long_dependency_chain);

@@ -164,6 +164,33 @@ sb_deadline_clear (SbDeadline *deadline)
   sb_citation_clear (&deadline->citation);
 }
 
+GDateTime *
+sb_deadline_get_close_time (const SbDeadline *deadline)
+{
+  g_autoptr(GTimeZone) beijing = g_time_zone_new_offset (8 * 3600);
+  g_autoptr(GDateTime) day = NULL;
+  int year, month, mday;
+  int hour = 24, minute = 0;
+
+  sb_date_to_ymd (deadline->date, &year, &month, &mday);
+  if (deadline->time != NULL)
+    {
+      hour = (deadline->time[0] - '0') * 10 + (deadline->time[1] - '0');
+      minute = (deadline->time[3] - '0') * 10 + (deadline->time[4] - '0');
+    }
+  day = g_date_time_new (beijing, year, month, mday, 0, 0, 0);
+  return g_date_time_add_minutes (day, hour * 60 + minute);
+}
+
+gboolean
+sb_deadline_has_passed (const SbDeadline *deadline,
+                        GDateTime        *now)
+{
+  g_autoptr(GDateTime) close = sb_deadline_get_close_time (deadline);
+
+  return g_date_time_compare (now, close) >= 0;
+}
+
 gboolean
 sb_deadline_read (JsonNode    *node,
                   const char  *file,

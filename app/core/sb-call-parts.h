@@ -146,6 +146,11 @@ gboolean sb_option_read             (JsonNode          *node,
                                      GError           **error);
 
 void     sb_deadline_clear          (SbDeadline        *deadline);
+/* The moment a deadline passes: its stated hour, or the end of its day, in
+ * Beijing time (UTC+8) whatever the machine's time zone. */
+GDateTime *sb_deadline_get_close_time (const SbDeadline *deadline);
+gboolean sb_deadline_has_passed     (const SbDeadline  *deadline,
+                                     GDateTime         *now);
 gboolean sb_deadline_read           (JsonNode          *node,
                                      const char        *file,
                                      const char        *path,
