@@ -24,6 +24,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "sb-catalog.h"
 #include "sb-draft.h"
@@ -316,10 +317,21 @@ run_case (gconstpointer data)
   if (json_object_has_member (spec, "computed"))
     check_computed (c, draft, validator, json_object_get_object_member (spec, "computed"));
 
-  /* every message shows in both languages */
+  /* every message shows in both languages; a problem of a rule that is not
+   * a condition of the call says what it rests on */
   for (guint i = 0; i < problems->len; i++)
     {
       SbProblem *problem = g_ptr_array_index (problems, i);
+      SbRule *rule = sb_call_find_rule (sb_draft_get_call (draft), problem->code);
+
+      if (rule != NULL && sb_rule_get_basis (rule) != SB_RULE_BASIS_CALL)
+        {
+          g_assert_cmpstr (problem->basis, ==, sb_rule_basis_to_string (sb_rule_get_basis (rule)));
+          g_assert_nonnull (strstr (problem->message_en, sb_rule_get_basis (rule) == SB_RULE_BASIS_OURS
+                                                         ? "not a rule of the call" : " check"));
+        }
+      else if (rule != NULL)
+        g_assert_null (problem->basis);
 
       g_assert_nonnull (problem->message_zh);
       g_assert_nonnull (problem->message_en);
