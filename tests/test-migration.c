@@ -151,6 +151,44 @@ test_acknowledged_dropped (void)
   g_assert_false (sb_draft_is_acknowledged (draft, "blind_summary_pi"));
 }
 
+/* Parts of a person, table columns and attachment slots the new version no
+ * longer has are dropped as well, each listed with its path. */
+static void
+test_nested_dropped (void)
+{
+  static const char definition[] =
+    "{\"format\": \"shenbao-call\", \"format_version\": 1, \"id\": \"moving\", \"version\": 2,"
+    " \"title\": {\"zh\": \"测试\", \"en\": \"Test\"}, \"bureau\": {\"zh\": \"局\", \"en\": \"Bureau\"}, \"year\": 2024,"
+    " \"steps\": [{\"id\": \"s\", \"title\": {\"zh\": \"步\", \"en\": \"Step\"}, \"fields\": ["
+    "  {\"id\": \"pi\", \"type\": \"person\", \"label\": {\"zh\": \"负责人\", \"en\": \"PI\"}, \"subfields\": [\"name\"]},"
+    "  {\"id\": \"rows\", \"type\": \"table\", \"label\": {\"zh\": \"表\", \"en\": \"Rows\"},"
+    "   \"columns\": [{\"id\": \"v\", \"type\": \"text\", \"label\": {\"zh\": \"值\", \"en\": \"V\"}}]}]}]}";
+  static const char draft_text[] =
+    "{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"moving\", \"version\": 1},"
+    " \"values\": {\"pi\": {\"name\": \"沈嘉豪\", \"phone\": \"0513-1234567\"},"
+    "  \"rows\": [{\"v\": \"a\", \"w\": \"b\"}, {\"v\": \"c\"}], \"gone\": 3},"
+    " \"attachments\": {\"old_slot\": [{\"file\": \"x.pdf\"}]}}";
+  g_autoptr(SbCatalog) own = sb_catalog_new ();
+  g_autoptr(GBytes) call_bytes = g_bytes_new_static (definition, sizeof definition - 1);
+  g_autoptr(GBytes) draft_bytes = g_bytes_new_static (draft_text, sizeof draft_text - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCall) call = sb_call_new_from_bytes (call_bytes, "moving.json", &error);
+  g_autoptr(SbDraft) draft = NULL;
+  GPtrArray *dropped;
+  const char *expected[] = { "$.values.pi.phone", "$.values.rows[0].w", "$.values.gone", "$.attachments.old_slot" };
+
+  g_assert_no_error (error);
+  g_assert_true (sb_catalog_add_call (own, call, SB_ORIGIN_COMMAND_LINE, &error));
+  draft = sb_draft_load_bytes (draft_bytes, "moving-draft.json", own, &error);
+  g_assert_no_error (error);
+  dropped = sb_draft_get_dropped (draft);
+  g_assert_cmpuint (dropped->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!g_ptr_array_find_with_equal_func (dropped, expected[i], g_str_equal, NULL))
+      g_error ("%s was not listed as dropped", expected[i]);
+  g_assert_cmpstr (sb_value_get_string (sb_value_record_get (sb_draft_get_value (draft, "pi"), "name")), ==, "沈嘉豪");
+}
+
 static void
 test_backup (void)
 {
@@ -225,6 +263,7 @@ main (int    argc,
       g_test_add_data_func (path, &migrations[i], test_migrates);
     }
   g_test_add_func ("/migration/acknowledged-dropped", test_acknowledged_dropped);
+  g_test_add_func ("/migration/nested-dropped", test_nested_dropped);
   g_test_add_func ("/migration/backup", test_backup);
 
   status = g_test_run ();

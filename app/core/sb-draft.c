@@ -611,8 +611,9 @@ migrate (Loader *loader)
 
       for (guint i = json_array_get_length (ids); i-- > 0;)
         {
-          const char *id = JSON_NODE_HOLDS_VALUE (json_array_get_element (ids, i))
-                           ? json_array_get_string_element (ids, i) : NULL;
+          JsonNode *element = json_array_get_element (ids, i);
+          const char *id = JSON_NODE_HOLDS_VALUE (element) && json_node_get_value_type (element) == G_TYPE_STRING
+                           ? json_node_get_string (element) : NULL;
 
           if (id != NULL && sb_call_find_rule (call, id) == NULL)
             {
