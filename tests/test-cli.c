@@ -191,11 +191,25 @@ test_calls (void)
       if (g_str_equal (json_object_get_string_member (call, "id"), "nantong-2023-qianzhan"))
         {
           nantong = TRUE;
-          g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (call, "deadlines"), "online"),
-                           ==, "2024-01-31");
+          JsonArray *deadlines = json_object_get_array_member (call, "deadlines");
+          JsonObject *online = NULL;
+
+          for (guint j = 0; j < json_array_get_length (deadlines); j++)
+            if (g_str_equal (json_object_get_string_member (json_array_get_object_element (deadlines, j), "id"), "online"))
+              online = json_array_get_object_element (deadlines, j);
+          g_assert_nonnull (online);
+          g_assert_cmpstr (json_object_get_string_member (online, "date"), ==, "2024-01-31");
+          g_assert_true (json_object_has_member (online, "time"));
+          g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (online, "title"), "zh"), !=, "");
+          g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (call, "bureau"), "zh"), ==,
+                           "南通市科学技术局、南通市财政局");
+          g_assert_true (json_object_has_member (call, "programmes"));
         }
     }
   g_assert_true (nantong);
+  /* a deadline's time is kept, not only its date */
+  g_assert_nonnull (strstr (run.out, "\"time\" : \"17:00\""));
+  g_assert_null (strstr (run.out, "\"deadlines\" : {}"));
 }
 
 /* A user's own definition in their data folder is listed; a broken one is
