@@ -319,8 +319,13 @@ field_problem (SbValidator  *self,
                char         *zh,
                char         *en)
 {
-  add_problem (self, SB_SEVERITY_ERROR, code, where->path, where->top,
-               sb_field_get_citation (field), zh, en);
+  const SbCitation *citation = sb_field_get_citation (field);
+
+  /* a cell of a table, a part of a person: the clause of the field that
+   * holds them, unless the column or part cites its own */
+  if ((citation == NULL || citation->clause == NULL) && where->top != NULL)
+    citation = sb_field_get_citation (where->top);
+  add_problem (self, SB_SEVERITY_ERROR, code, where->path, where->top, citation, zh, en);
 }
 
 static void check_value (SbValidator *self, SbField *field, const SbValue *value, Where *where);
@@ -699,7 +704,15 @@ run_rule (SbValidator   *self,
 failed:
   {
     g_autofree char *what = g_strdup_printf ("rule %s", sb_rule_get_id (rule));
+    const SbCitation *citation = sb_rule_get_citation (rule);
+
     add_evaluation_problem (self, what, sb_rule_get_path (rule), path, first, error);
+    if (citation != NULL && citation->clause != NULL)
+      {
+        problem = g_ptr_array_index (self->problems, self->problems->len - 1);
+        problem->clause = g_strdup (citation->clause);
+        problem->quote = g_strdup (citation->quote);
+      }
   }
 }
 
