@@ -25,6 +25,16 @@ main (int    argc,
   sb_output_install ();
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* The C library's and GLib's own texts ("Error opening file …: No such
+   * file or directory") end up inside problems, which carry a Chinese and
+   * an English text whatever the locale: keep them the same in every
+   * locale, so that the English text is English and --json is the same
+   * bytes everywhere. (GOption's headings stay English with them.) */
+  bindtextdomain ("libc", "/nonexistent");
+  /* GLib binds its domain when it first translates a text: let it (any
+   * translated size will do), then point it where there is nothing */
+  g_free (g_format_size (2000));
+  bindtextdomain ("glib20", "/nonexistent");
   textdomain (GETTEXT_PACKAGE);
 
   /* Commands run before any toolkit starts, so they need no display. */
