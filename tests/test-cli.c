@@ -383,6 +383,8 @@ assert_terminal_safe (GBytes     *bytes,
   const char *text = g_bytes_get_data (bytes, &length);
   const char *end;
 
+  if (length == 0)
+    return;
   if (!g_utf8_validate_len (text, length, &end))
     g_error ("%s: not UTF-8 at byte %" G_GSIZE_FORMAT, what, (gsize) (end - text));
   for (const char *p = text; p < text + length; p = g_utf8_next_char (p))
