@@ -14,6 +14,10 @@
 
 #include <glib/gstdio.h>
 
+#include "sb-catalog.h"
+#include "sb-draft.h"
+#include "sb-validator.h"
+
 #define SAMPLE SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json"
 
 typedef struct {
@@ -786,6 +790,36 @@ test_locales (void)
     g_assert_nonnull (strstr (json, "attachment_too_large"));
     g_assert_nonnull (strstr (json, "草稿.json"));
     g_assert_false (g_regex_match (decimal_comma, json, 0, NULL));
+  }
+
+  /* the core itself, in a process left in the German locale (as a GUI
+   * toolkit leaves it) */
+  {
+    g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
+    g_autoptr(GFile) file = g_file_new_for_path (draft_path);
+    g_autoptr(SbDraft) draft = NULL;
+    g_autoptr(SbValidator) validator = NULL;
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean seen = FALSE;
+
+    g_assert_nonnull (setlocale (LC_ALL, "de_DE.UTF-8"));
+    draft = sb_draft_load (file, catalog, &error);
+    g_assert_no_error (error);
+    validator = sb_validator_new (sb_draft_get_call (draft));
+    problems = sb_validator_validate (validator, draft, SB_VALIDATE_FILES);
+    for (guint i = 0; i < problems->len; i++)
+      {
+        SbProblem *problem = g_ptr_array_index (problems, i);
+
+        if (!g_str_equal (problem->code, "attachment_too_large"))
+          continue;
+        seen = TRUE;
+        g_assert_nonnull (strstr (problem->message_en, " is 21.5 MB, over the limit of 20 MB."));
+        g_assert_nonnull (strstr (problem->message_zh, " 为 21.5 MB，"));
+      }
+    g_assert_true (seen);
+    setlocale (LC_ALL, "");
   }
 
   remove_locale_fixture (g_steal_pointer (&dir));

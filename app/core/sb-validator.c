@@ -878,11 +878,18 @@ check_attachment_file (SbValidator            *self,
                  g_strdup_printf ("附件「%s」的文件 %s 是空文件。", spec->title.zh, shown),
                  g_strdup_printf ("The file %s for “%s” is empty.", shown, spec->title.en));
   else if (size > spec->max_size_mb * 1024 * 1024)
-    add_problem (self, SB_SEVERITY_ERROR, "attachment_too_large", path, NULL, &spec->citation,
-                 g_strdup_printf ("附件「%s」的文件 %s 为 %.1f MB，超过 %" G_GINT64_FORMAT " MB 的上限。",
-                                  spec->title.zh, shown, size / 1048576.0, spec->max_size_mb),
-                 g_strdup_printf ("The file %s for “%s” is %.1f MB, over the limit of %" G_GINT64_FORMAT " MB.",
-                                  shown, spec->title.en, size / 1048576.0, spec->max_size_mb));
+    {
+      /* tenths of a MiB rounded up, so that a file over the limit never
+       * reads as the limit; digits only, the same in every locale */
+      gint64 tenths = (size * 10 + 1048575) / 1048576;
+      g_autofree char *mb = g_strdup_printf ("%" G_GINT64_FORMAT ".%d", tenths / 10, (int) (tenths % 10));
+
+      add_problem (self, SB_SEVERITY_ERROR, "attachment_too_large", path, NULL, &spec->citation,
+                   g_strdup_printf ("附件「%s」的文件 %s 为 %s MB，超过 %" G_GINT64_FORMAT " MB 的上限。",
+                                    spec->title.zh, shown, mb, spec->max_size_mb),
+                   g_strdup_printf ("The file %s for “%s” is %s MB, over the limit of %" G_GINT64_FORMAT " MB.",
+                                    shown, spec->title.en, mb, spec->max_size_mb));
+    }
   else if (!content_matches (format, head, head_length))
     add_problem (self, SB_SEVERITY_ERROR, "attachment_content", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 的内容不是 %s 文件（可能已损坏或扩展名有误）。",
