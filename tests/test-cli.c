@@ -953,6 +953,25 @@ test_verdict (void)
   g_rmdir (dir);
 }
 
+/* One language per run: where gettext translates nothing (the C locale,
+ * whatever LANGUAGE says), the messages are English too. */
+static void
+test_one_language (void)
+{
+  const char *env[] = { "LANGUAGE", "zh_CN", "LC_ALL", "C", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-cli-XXXXXX", NULL);
+  g_autofree char *path = write_temp_draft (dir, "draft.json", "\"degree\": \"doctorate\"", "\"degree\": \"master\"");
+  g_auto(Run) run = { 0 };
+
+  run_shenbao (&run, env, "validate", "--no-files", path, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "\nerror  $.values.pi  [pi_doctorate]\n    The principal investigator must hold a doctorate.\n"));
+  g_assert_null (strstr (run.out, "项目负责人须有博士及以上学历。"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* A definition in the user folder that replaces a built-in one is named,
  * and said on stderr. */
 static void
@@ -1002,6 +1021,7 @@ main (int    argc,
   g_test_add_func ("/cli/broken-forms-folder", test_broken_forms_folder);
   g_test_add_func ("/cli/chinese", test_chinese);
   g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/one-language", test_one_language);
   g_test_add_func ("/cli/verdict", test_verdict);
   g_test_add_func ("/cli/override-named", test_override_named);
   g_test_add_func ("/cli/locales", test_locales);
