@@ -182,7 +182,8 @@ severity_label (const SbProblem *problem)
  * acknowledged are listed. */
 static void
 print_verdict (GPtrArray *problems,
-               guint      errors)
+               guint      errors,
+               gboolean   files_checked)
 {
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   guint pending = 0;
@@ -202,15 +203,27 @@ print_verdict (GPtrArray *problems,
                errors);
       return;
     }
-  if (pending == 0)
+  if (!files_checked)
+    /* with --no-files nothing is known about the attachments: export
+     * checks them */
+    g_print ("%s\n", _("No errors in the values; the attached files were not checked (--no-files)."));
+  else if (pending == 0)
     {
       g_print ("%s\n", _("No errors: the draft can be exported."));
       return;
     }
-  g_print (g_dngettext (GETTEXT_PACKAGE,
-                        "No errors. %u warning not yet acknowledged:\n",
-                        "No errors. %u warnings not yet acknowledged:\n", pending),
-           pending);
+  if (pending == 0)
+    return;
+  if (files_checked)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "No errors. %u warning not yet acknowledged:\n",
+                          "No errors. %u warnings not yet acknowledged:\n", pending),
+             pending);
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%u warning not yet acknowledged:\n",
+                          "%u warnings not yet acknowledged:\n", pending),
+             pending);
   for (guint i = 0; i < problems->len; i++)
     {
       SbProblem *problem = g_ptr_array_index (problems, i);
@@ -223,7 +236,8 @@ print_verdict (GPtrArray *problems,
 static void
 print_problems_text (SbCatalog *catalog,
                      SbDraft   *draft,
-                     GPtrArray *problems)
+                     GPtrArray *problems,
+                     gboolean   files_checked)
 {
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   SbCall *call = sb_draft_get_call (draft);
@@ -264,7 +278,7 @@ print_problems_text (SbCatalog *catalog,
   notes_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", infos), infos);
   /* TRANSLATORS: "2 errors, 1 warning (1 acknowledged), 0 notes." */
   g_print (_("%s, %s (%u acknowledged), %s.\n"), errors_text, warnings_text, acknowledged, notes_text);
-  print_verdict (problems, errors);
+  print_verdict (problems, errors, files_checked);
 }
 
 static void
@@ -298,7 +312,8 @@ print_json (JsonBuilder *builder)
 static void
 print_problems_json (SbCatalog *catalog,
                      SbDraft   *draft,
-                     GPtrArray *problems)
+                     GPtrArray *problems,
+                     gboolean   files_checked)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   SbCall *call = sb_draft_get_call (draft);
@@ -322,6 +337,8 @@ print_problems_json (SbCatalog *catalog,
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "valid");
   json_builder_add_boolean_value (builder, errors == 0);
+  json_builder_set_member_name (builder, "files_checked");
+  json_builder_add_boolean_value (builder, files_checked);
   json_builder_set_member_name (builder, "counts");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
@@ -438,9 +455,9 @@ run_validate (int    argc,
   validator = sb_validator_new (sb_draft_get_call (draft));
   problems = sb_validator_validate (validator, draft, skip_files ? SB_VALIDATE_DEFAULT : SB_VALIDATE_FILES);
   if (as_json)
-    print_problems_json (catalog, draft, problems);
+    print_problems_json (catalog, draft, problems, !skip_files);
   else
-    print_problems_text (catalog, draft, problems);
+    print_problems_text (catalog, draft, problems, !skip_files);
 
   sb_problems_count (problems, &errors, &warnings, &infos);
   return errors > 0 ? SB_EXIT_PROBLEMS : SB_EXIT_OK;

@@ -919,6 +919,7 @@ test_verdict (void)
   {
     g_autoptr(JsonParser) parser = json_parser_new ();
     g_autofree char *warned_text = NULL;
+    g_autofree char *warned_text_pending = NULL;
     JsonObject *jiebang;
     g_auto(Run) acknowledged = { 0 };
 
@@ -933,8 +934,11 @@ test_verdict (void)
     run_shenbao (&warned, NULL, "validate", "--no-files", warning_path, NULL);
     g_assert_cmpint (warned.status, ==, 0);
     g_assert_nonnull (strstr (warned.out, "0 errors, 1 warning (0 acknowledged)"));
-    g_assert_nonnull (strstr (warned.out, "\nNo errors. 1 warning not yet acknowledged:\n    $.values.industry  [industry_priority]\n"));
+    g_assert_nonnull (strstr (warned.out, "\nNo errors in the values; the attached files were not checked (--no-files).\n"
+                                          "1 warning not yet acknowledged:\n    $.values.industry  [industry_priority]\n"));
     g_assert_null (strstr (warned.out, "can be exported"));
+
+    warned_text_pending = g_strdup (warned_text);
 
     /* acknowledged, it is no longer listed */
     json_array_add_string_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
@@ -945,7 +949,49 @@ test_verdict (void)
     run_shenbao (&acknowledged, NULL, "validate", "--no-files", warning_path, NULL);
     g_assert_cmpint (acknowledged.status, ==, 0);
     g_assert_nonnull (strstr (acknowledged.out, "0 errors, 1 warning (1 acknowledged)"));
-    g_assert_nonnull (strstr (acknowledged.out, "\nNo errors: the draft can be exported.\n"));
+    g_assert_null (strstr (acknowledged.out, "can be exported"));
+    g_assert_true (g_str_has_suffix (acknowledged.out, "\nNo errors in the values; the attached files were not checked (--no-files).\n"));
+
+    /* with its files (they are next to the sample) */
+    {
+      g_autofree char *attachments = g_build_filename (dir, "attachments", NULL);
+      g_autoptr(GDir) listing = g_dir_open (SOURCE_DIR "/resources/samples/attachments", 0, NULL);
+      g_auto(Run) with_files = { 0 };
+      g_auto(Run) with_files_pending = { 0 };
+      const char *name;
+
+      g_assert_cmpint (g_mkdir (attachments, 0700), ==, 0);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        {
+          g_autofree char *from = g_build_filename (SOURCE_DIR "/resources/samples/attachments", name, NULL);
+          g_autofree char *to = g_build_filename (attachments, name, NULL);
+          g_autofree char *bytes = NULL;
+          gsize length;
+
+          g_assert_true (g_file_get_contents (from, &bytes, &length, NULL));
+          g_assert_true (g_file_set_contents (to, bytes, length, NULL));
+        }
+      run_shenbao (&with_files, NULL, "validate", warning_path, NULL);
+      g_assert_cmpint (with_files.status, ==, 0);
+      g_assert_true (g_str_has_suffix (with_files.out, "\nNo errors: the draft can be exported.\n"));
+
+      g_assert_true (g_file_set_contents (warning_path, warned_text_pending, -1, NULL));
+      run_shenbao (&with_files_pending, NULL, "validate", warning_path, NULL);
+      g_assert_cmpint (with_files_pending.status, ==, 0);
+      g_assert_true (g_str_has_suffix (with_files_pending.out, "\nNo errors. 1 warning not yet acknowledged:\n"
+                                                              "    $.values.industry  [industry_priority]\n"));
+
+      {
+        g_autoptr(GDir) copies = g_dir_open (attachments, 0, NULL);
+
+        while ((name = g_dir_read_name (copies)) != NULL)
+          {
+            g_autofree char *file = g_build_filename (attachments, name, NULL);
+            g_unlink (file);
+          }
+      }
+      g_rmdir (attachments);
+    }
   }
 
   g_unlink (cell_path);
