@@ -843,6 +843,15 @@ test_usage (void)
   g_assert_nonnull (strstr (help.out, "validate"));
   g_assert_cmpstr (help.err, ==, "");
 
+  {
+    g_auto(Run) command_help = { 0 };
+
+    run_shenbao (&command_help, NULL, "validate", "--help", NULL);
+    g_assert_cmpint (command_help.status, ==, 0);
+    g_assert_nonnull (strstr (command_help.out, "--no-files"));
+    g_assert_cmpstr (command_help.err, ==, "");
+  }
+
   run_shenbao (&version, NULL, "--version", NULL);
   g_assert_cmpint (version.status, ==, 0);
   g_assert_true (g_str_has_prefix (version.out, "shenbao "));
