@@ -227,7 +227,7 @@ test_disk_full (void)
 {
   g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
   g_autoptr(SbDraft) draft = load_sample (catalog);
-  g_autofree char *dir = g_dir_make_tmp ("shenbao-full-XXXXXX", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-diskfull-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
