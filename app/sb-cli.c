@@ -12,6 +12,7 @@
 #include "sb-catalog.h"
 #include "sb-cli.h"
 #include "sb-draft.h"
+#include "sb-output.h"
 #include "sb-validator.h"
 
 typedef struct {
@@ -29,13 +30,50 @@ static const Command commands[] = {
 };
 
 static void
-print_usage (void)
+print_usage (FILE *stream)
 {
-  g_print ("%s\n\n", _("Usage: shenbao COMMAND [OPTION…]"));
-  g_print ("%s\n", _("Commands:"));
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s\n\n", _("Usage: shenbao COMMAND [OPTION…]"));
+  g_string_append_printf (text, "%s\n", _("Commands:"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_print ("  %-10s %s\n", commands[i].name, _(commands[i].summary));
-  g_print ("\n%s\n", _("Run “shenbao COMMAND --help” for the options of a command."));
+    g_string_append_printf (text, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  g_string_append_printf (text, "\n%s\n", _("Options:"));
+  g_string_append_printf (text, "  %-10s %s\n", "--help", _("Show this help"));
+  g_string_append_printf (text, "  %-10s %s\n", "--version", _("Show the version of Shenbao"));
+  g_string_append_printf (text, "\n%s\n", _("Run “shenbao COMMAND --help” for the options of a command."));
+  sb_output_write (stream, text->str);
+}
+
+/* Untrusted text (a value, a file name, a message that quotes them) made
+ * safe to print; the copy lives as long as @keep. */
+static const char *
+safe (GPtrArray  *keep,
+      const char *text)
+{
+  char *escaped = sb_output_escape (text, -1);
+
+  g_ptr_array_add (keep, escaped);
+  return escaped;
+}
+
+static void
+print_error (const char   *command,
+             const GError *error)
+{
+  g_autofree char *message = sb_output_escape (error->message, -1);
+
+  g_printerr ("%s: %s\n", command, message);
+}
+
+/* A command line that cannot be understood: exit status 2, on stderr. */
+static int
+usage_error (const char *command,
+             const char *message)
+{
+  g_printerr ("%s: %s\n", command, message);
+  g_printerr (_("Run “%s --help” for its options.\n"), command);
+  return SB_EXIT_UNREADABLE;
 }
 
 gboolean
@@ -58,8 +96,35 @@ warn_catalog_errors (SbCatalog *catalog)
   GPtrArray *errors = sb_catalog_get_errors (catalog);
 
   for (guint i = 0; i < errors->len; i++)
-    g_printerr (_("warning: a call definition was not loaded: %s\n"),
-                ((GError *) g_ptr_array_index (errors, i))->message);
+    {
+      g_autofree char *message = sb_output_escape (((GError *) g_ptr_array_index (errors, i))->message, -1);
+
+      g_printerr (_("warning: a call definition was not loaded: %s\n"), message);
+    }
+}
+
+/* A definition of the user's own replacing a built-in one changes every
+ * verdict: never silently. */
+static void
+warn_overrides (SbCatalog *catalog)
+{
+  g_autoptr(GPtrArray) calls = sb_catalog_list_calls (catalog);
+
+  for (guint i = 0; i < calls->len; i++)
+    {
+      SbCall *call = g_ptr_array_index (calls, i);
+      SbCall *builtin = sb_catalog_get_overridden (catalog, call);
+      g_autofree char *file = NULL;
+      g_autofree char *id = NULL;
+
+      if (builtin == NULL)
+        continue;
+      file = sb_output_escape (sb_call_get_file_name (call), -1);
+      id = sb_output_escape (sb_call_get_id (call), -1);
+      /* TRANSLATORS: "warning: FILE replaces the built-in definition of “ID” version 1" */
+      g_printerr (_("warning: %s replaces the built-in definition of “%s” version %" PRId64 "\n"),
+                  file, id, sb_call_get_version (call));
+    }
 }
 
 static SbCatalog *
@@ -91,8 +156,12 @@ build_catalog (GStrv    forms,
         }
     }
   warn_catalog_errors (catalog);
+  warn_overrides (catalog);
   return g_steal_pointer (&catalog);
 }
+
+static const char *origin_names[] = { N_("built in"), N_("user folder"), N_("command line") };
+static const char *origin_ids[] = { "builtin", "user", "command-line" };
 
 static const char *
 severity_label (const SbProblem *problem)
@@ -102,37 +171,102 @@ severity_label (const SbProblem *problem)
     case SB_SEVERITY_ERROR:
       return _("error");
     case SB_SEVERITY_WARNING:
-      return problem->acknowledged ? _("warning (acknowledged)") : _("warning (needs acknowledgement)");
+      return problem->acknowledged ? _("warning (acknowledged)") : _("warning (not yet acknowledged)");
     default:
       return _("note");
     }
 }
 
+/* The verdict, the same for the command line, the wizard, the PDF and the
+ * bundle: errors block export, warnings never do; the warnings not yet
+ * acknowledged are listed. */
 static void
-print_problems_text (SbDraft   *draft,
-                     GPtrArray *problems)
+print_verdict (GPtrArray *problems,
+               guint      errors,
+               gboolean   files_checked)
 {
-  SbCall *call = sb_draft_get_call (draft);
-  gboolean chinese = sb_prefer_chinese ();
-  guint errors, warnings, infos, acknowledged = 0;
-  g_autofree char *errors_text = NULL;
-  g_autofree char *warnings_text = NULL;
-  g_autofree char *notes_text = NULL;
-
-  g_print (_("Draft: %s\n"), sb_draft_get_display_name (draft));
-  g_print (_("Call: %s (%s, version %" PRId64 ")\n\n"),
-           sb_text_get (sb_call_get_title (call), chinese), sb_call_get_id (call), sb_call_get_version (call));
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  guint pending = 0;
 
   for (guint i = 0; i < problems->len; i++)
     {
       SbProblem *problem = g_ptr_array_index (problems, i);
 
-      g_print ("%s  %s  [%s]\n", severity_label (problem), problem->path, problem->code);
-      g_print ("    %s\n", sb_problem_get_message (problem, chinese));
+      pending += problem->severity == SB_SEVERITY_WARNING && !problem->acknowledged;
+    }
+
+  if (errors > 0)
+    {
+      g_print (g_dngettext (GETTEXT_PACKAGE,
+                            "The draft cannot be exported until its %u error is corrected.\n",
+                            "The draft cannot be exported until its %u errors are corrected.\n", errors),
+               errors);
+      return;
+    }
+  if (!files_checked)
+    /* with --no-files nothing is known about the attachments: export
+     * checks them */
+    g_print ("%s\n", _("No errors in the values; the attached files were not checked (--no-files)."));
+  else if (pending == 0)
+    {
+      g_print ("%s\n", _("No errors: the draft can be exported."));
+      return;
+    }
+  if (pending == 0)
+    return;
+  if (files_checked)
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "No errors. %u warning not yet acknowledged:\n",
+                          "No errors. %u warnings not yet acknowledged:\n", pending),
+             pending);
+  else
+    g_print (g_dngettext (GETTEXT_PACKAGE,
+                          "%u warning not yet acknowledged:\n",
+                          "%u warnings not yet acknowledged:\n", pending),
+             pending);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      SbProblem *problem = g_ptr_array_index (problems, i);
+
+      if (problem->severity == SB_SEVERITY_WARNING && !problem->acknowledged)
+        g_print ("    %s  [%s]\n", safe (keep, problem->path), safe (keep, problem->code));
+    }
+}
+
+static void
+print_problems_text (SbCatalog *catalog,
+                     SbDraft   *draft,
+                     GPtrArray *problems,
+                     gboolean   files_checked)
+{
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  SbCall *call = sb_draft_get_call (draft);
+  gboolean chinese = sb_prefer_chinese ();
+  SbOrigin origin = sb_catalog_get_origin (catalog, call);
+  guint errors, warnings, infos, acknowledged = 0;
+  g_autofree char *errors_text = NULL;
+  g_autofree char *warnings_text = NULL;
+  g_autofree char *notes_text = NULL;
+
+  g_print (_("Draft: %s\n"), safe (keep, sb_draft_get_display_name (draft)));
+  g_print (_("Call: %s (%s, version %" PRId64 ")\n"),
+           safe (keep, sb_text_get (sb_call_get_title (call), chinese)), safe (keep, sb_call_get_id (call)),
+           sb_call_get_version (call));
+  if (origin != SB_ORIGIN_BUILTIN)
+    /* TRANSLATORS: "Definition: /home/gu/forms/nantong.json (user folder)" */
+    g_print (_("Definition: %s (%s)\n"), safe (keep, sb_call_get_file_name (call)), _(origin_names[origin]));
+  g_print ("\n");
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      SbProblem *problem = g_ptr_array_index (problems, i);
+
+      g_print ("%s  %s  [%s]\n", severity_label (problem), safe (keep, problem->path), safe (keep, problem->code));
+      g_print ("    %s\n", safe (keep, sb_problem_get_message (problem, chinese)));
       if (problem->clause != NULL && problem->quote != NULL)
-        g_print (_("    Guide: %s: “%s”\n"), problem->clause, problem->quote);
+        g_print (_("    Guide: %s: “%s”\n"), safe (keep, problem->clause), safe (keep, problem->quote));
       else if (problem->clause != NULL)
-        g_print (_("    Guide: %s\n"), problem->clause);
+        g_print (_("    Guide: %s\n"), safe (keep, problem->clause));
       acknowledged += problem->acknowledged;
     }
 
@@ -144,8 +278,21 @@ print_problems_text (SbDraft   *draft,
   notes_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u note", "%u notes", infos), infos);
   /* TRANSLATORS: "2 errors, 1 warning (1 acknowledged), 0 notes." */
   g_print (_("%s, %s (%u acknowledged), %s.\n"), errors_text, warnings_text, acknowledged, notes_text);
-  if (errors == 0)
-    g_print ("%s\n", _("No errors: the draft can be exported."));
+  print_verdict (problems, errors, files_checked);
+}
+
+static void
+add_text_member (JsonBuilder  *builder,
+                 const char   *name,
+                 const SbText *text)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "zh");
+  json_builder_add_string_value (builder, text->zh);
+  json_builder_set_member_name (builder, "en");
+  json_builder_add_string_value (builder, text->en);
+  json_builder_end_object (builder);
 }
 
 static void
@@ -158,12 +305,15 @@ print_json (JsonBuilder *builder)
   json_generator_set_root (generator, root);
   json_generator_set_pretty (generator, TRUE);
   text = json_generator_to_data (generator, NULL);
-  g_print ("%s\n", text);
+  /* JSON escapes control characters itself; the bytes go out as they are */
+  sb_output_print ("%s\n", text);
 }
 
 static void
-print_problems_json (SbDraft   *draft,
-                     GPtrArray *problems)
+print_problems_json (SbCatalog *catalog,
+                     SbDraft   *draft,
+                     GPtrArray *problems,
+                     gboolean   files_checked)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   SbCall *call = sb_draft_get_call (draft);
@@ -180,9 +330,15 @@ print_problems_json (SbDraft   *draft,
   json_builder_add_string_value (builder, sb_call_get_id (call));
   json_builder_set_member_name (builder, "version");
   json_builder_add_int_value (builder, sb_call_get_version (call));
+  json_builder_set_member_name (builder, "origin");
+  json_builder_add_string_value (builder, origin_ids[sb_catalog_get_origin (catalog, call)]);
+  json_builder_set_member_name (builder, "file");
+  json_builder_add_string_value (builder, sb_call_get_file_name (call));
   json_builder_end_object (builder);
   json_builder_set_member_name (builder, "valid");
   json_builder_add_boolean_value (builder, errors == 0);
+  json_builder_set_member_name (builder, "files_checked");
+  json_builder_add_boolean_value (builder, files_checked);
   json_builder_set_member_name (builder, "counts");
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "error");
@@ -275,19 +431,16 @@ run_validate (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("shenbao validate: %s\n", error->message);
-      return SB_EXIT_UNREADABLE;
+      g_autofree char *message = sb_output_escape (error->message, -1);
+      return usage_error ("shenbao validate", message);
     }
   if (drafts == NULL || g_strv_length (drafts) != 1)
-    {
-      g_printerr ("%s\n", _("shenbao validate: give exactly one draft file"));
-      return SB_EXIT_UNREADABLE;
-    }
+    return usage_error ("shenbao validate", _("give exactly one draft file"));
 
   catalog = build_catalog (forms, &error);
   if (catalog == NULL)
     {
-      g_printerr ("shenbao validate: %s\n", error->message);
+      print_error ("shenbao validate", error);
       return SB_EXIT_UNREADABLE;
     }
 
@@ -295,16 +448,16 @@ run_validate (int    argc,
   draft = sb_draft_load (file, catalog, &error);
   if (draft == NULL)
     {
-      g_printerr ("shenbao validate: %s\n", error->message);
+      print_error ("shenbao validate", error);
       return SB_EXIT_UNREADABLE;
     }
 
   validator = sb_validator_new (sb_draft_get_call (draft));
   problems = sb_validator_validate (validator, draft, skip_files ? SB_VALIDATE_DEFAULT : SB_VALIDATE_FILES);
   if (as_json)
-    print_problems_json (draft, problems);
+    print_problems_json (catalog, draft, problems, !skip_files);
   else
-    print_problems_text (draft, problems);
+    print_problems_text (catalog, draft, problems, !skip_files);
 
   sb_problems_count (problems, &errors, &warnings, &infos);
   return errors > 0 ? SB_EXIT_PROBLEMS : SB_EXIT_OK;
@@ -314,19 +467,20 @@ static void
 print_calls_text (SbCatalog *catalog,
                   GPtrArray *calls)
 {
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   gboolean chinese = sb_prefer_chinese ();
-  static const char *origins[] = { N_("built in"), N_("user folder"), N_("command line") };
 
   for (guint i = 0; i < calls->len; i++)
     {
       SbCall *call = g_ptr_array_index (calls, i);
       GArray *deadlines = sb_call_get_deadlines (call);
+      SbOrigin origin = sb_catalog_get_origin (catalog, call);
 
       /* TRANSLATORS: "ID  version 1  (built in)" */
-      g_print (_("%s  version %" PRId64 "  (%s)\n"), sb_call_get_id (call),
-               sb_call_get_version (call), _(origins[sb_catalog_get_origin (catalog, call)]));
-      g_print ("    %s\n", sb_text_get (sb_call_get_title (call), chinese));
-      g_print ("    %s\n", sb_text_get (sb_call_get_bureau (call), chinese));
+      g_print (_("%s  version %" PRId64 "  (%s)\n"), safe (keep, sb_call_get_id (call)),
+               sb_call_get_version (call), _(origin_names[origin]));
+      g_print ("    %s\n", safe (keep, sb_text_get (sb_call_get_title (call), chinese)));
+      g_print ("    %s\n", safe (keep, sb_text_get (sb_call_get_bureau (call), chinese)));
       for (guint j = 0; j < deadlines->len; j++)
         {
           const SbDeadline *deadline = &g_array_index (deadlines, SbDeadline, j);
@@ -335,11 +489,64 @@ print_calls_text (SbCatalog *catalog,
           g_autofree char *when = deadline->time ? g_strdup_printf ("%s %s", date, deadline->time) : g_strdup (date);
 
           /* TRANSLATORS: a deadline: "TITLE: 2024-01-31 17:00" */
-          g_print (_("    %s: %s\n"), sb_text_get (&deadline->title, chinese), when);
+          g_print (_("    %s: %s\n"), safe (keep, sb_text_get (&deadline->title, chinese)), safe (keep, when));
         }
+      if (origin != SB_ORIGIN_BUILTIN)
+        /* TRANSLATORS: "    from /home/gu/forms/nantong.json" */
+        g_print (_("    from %s\n"), safe (keep, sb_call_get_file_name (call)));
     }
   if (calls->len == 0)
     g_print ("%s\n", _("No calls are available."));
+}
+
+static void
+add_deadlines (JsonBuilder *builder,
+               SbCall      *call)
+{
+  GArray *deadlines = sb_call_get_deadlines (call);
+
+  json_builder_set_member_name (builder, "deadlines");
+  json_builder_begin_array (builder);
+  for (guint j = 0; j < deadlines->len; j++)
+    {
+      const SbDeadline *deadline = &g_array_index (deadlines, SbDeadline, j);
+      g_autofree char *date = sb_date_format (deadline->date);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, deadline->id);
+      add_text_member (builder, "title", &deadline->title);
+      json_builder_set_member_name (builder, "date");
+      json_builder_add_string_value (builder, date);
+      json_builder_set_member_name (builder, "time");
+      if (deadline->time != NULL)
+        json_builder_add_string_value (builder, deadline->time);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
+add_programmes (JsonBuilder *builder,
+                SbCall      *call)
+{
+  GArray *programmes = sb_call_get_programmes (call);
+
+  json_builder_set_member_name (builder, "programmes");
+  json_builder_begin_array (builder);
+  for (guint j = 0; programmes != NULL && j < programmes->len; j++)
+    {
+      const SbProgramme *programme = &g_array_index (programmes, SbProgramme, j);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, programme->id);
+      add_text_member (builder, "title", &programme->title);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
 }
 
 static void
@@ -347,43 +554,27 @@ print_calls_json (SbCatalog *catalog,
                   GPtrArray *calls)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
-  static const char *origins[] = { "builtin", "user", "command-line" };
 
   json_builder_begin_array (builder);
   for (guint i = 0; i < calls->len; i++)
     {
       SbCall *call = g_ptr_array_index (calls, i);
-      GArray *deadlines = sb_call_get_deadlines (call);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
       json_builder_add_string_value (builder, sb_call_get_id (call));
       json_builder_set_member_name (builder, "version");
       json_builder_add_int_value (builder, sb_call_get_version (call));
-      json_builder_set_member_name (builder, "title");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "zh");
-      json_builder_add_string_value (builder, sb_call_get_title (call)->zh);
-      json_builder_set_member_name (builder, "en");
-      json_builder_add_string_value (builder, sb_call_get_title (call)->en);
-      json_builder_end_object (builder);
+      add_text_member (builder, "title", sb_call_get_title (call));
+      add_text_member (builder, "bureau", sb_call_get_bureau (call));
       json_builder_set_member_name (builder, "year");
       json_builder_add_int_value (builder, sb_call_get_year (call));
       json_builder_set_member_name (builder, "origin");
-      json_builder_add_string_value (builder, origins[sb_catalog_get_origin (catalog, call)]);
+      json_builder_add_string_value (builder, origin_ids[sb_catalog_get_origin (catalog, call)]);
       json_builder_set_member_name (builder, "file");
       json_builder_add_string_value (builder, sb_call_get_file_name (call));
-      json_builder_set_member_name (builder, "deadlines");
-      json_builder_begin_object (builder);
-      for (guint j = 0; j < deadlines->len; j++)
-        {
-          const SbDeadline *deadline = &g_array_index (deadlines, SbDeadline, j);
-          g_autofree char *date = sb_date_format (deadline->date);
-
-          json_builder_set_member_name (builder, deadline->id);
-          json_builder_add_string_value (builder, date);
-        }
-      json_builder_end_object (builder);
+      add_programmes (builder, call);
+      add_deadlines (builder, call);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -411,14 +602,20 @@ run_calls (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("shenbao calls: %s\n", error->message);
-      return SB_EXIT_UNREADABLE;
+      g_autofree char *message = sb_output_escape (error->message, -1);
+      return usage_error ("shenbao calls", message);
+    }
+  if (argc > 1)
+    {
+      g_autofree char *argument = sb_output_escape (argv[1], -1);
+      g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), argument);
+      return usage_error ("shenbao calls", message);
     }
 
   catalog = build_catalog (forms, &error);
   if (catalog == NULL)
     {
-      g_printerr ("shenbao calls: %s\n", error->message);
+      print_error ("shenbao calls", error);
       return SB_EXIT_UNREADABLE;
     }
 
@@ -434,14 +631,25 @@ int
 sb_cli_run (int    argc,
             char **argv)
 {
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+  if (argc < 2)
     {
-      print_usage ();
-      return argc < 2 ? SB_EXIT_UNREADABLE : SB_EXIT_OK;
+      /* the wizard takes this over when it lands */
+      g_printerr ("%s\n", _("shenbao: the application window is not available in this build; "
+                            "use a command (see “shenbao --help”)."));
+      return SB_EXIT_UNREADABLE;
     }
-  if (g_str_equal (argv[1], "--version"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "--version"))
     {
-      g_print ("shenbao %s\n", PACKAGE_VERSION);
+      if (argc > 2)
+        {
+          g_autofree char *argument = sb_output_escape (argv[2], -1);
+          g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), argument);
+          return usage_error ("shenbao", message);
+        }
+      if (g_str_equal (argv[1], "--version"))
+        g_print ("shenbao %s\n", PACKAGE_VERSION);
+      else
+        print_usage (stdout);
       return SB_EXIT_OK;
     }
 
@@ -449,7 +657,11 @@ sb_cli_run (int    argc,
     if (g_str_equal (argv[1], commands[i].name))
       return commands[i].run (argc - 1, argv + 1);
 
-  g_printerr (_("shenbao: unknown command “%s”\n"), argv[1]);
-  print_usage ();
+  {
+    g_autofree char *name = sb_output_escape (argv[1], -1);
+
+    g_printerr (_("shenbao: unknown command “%s”\n\n"), name);
+  }
+  print_usage (stderr);
   return SB_EXIT_UNREADABLE;
 }

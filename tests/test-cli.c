@@ -4,13 +4,21 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <locale.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include <glib/gstdio.h>
+
+#include "sb-catalog.h"
+#include "sb-draft.h"
+#include "sb-validator.h"
+
+#define SAMPLE SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json"
 
 typedef struct {
   int   status;
@@ -191,11 +199,25 @@ test_calls (void)
       if (g_str_equal (json_object_get_string_member (call, "id"), "nantong-2023-qianzhan"))
         {
           nantong = TRUE;
-          g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (call, "deadlines"), "online"),
-                           ==, "2024-01-31");
+          JsonArray *deadlines = json_object_get_array_member (call, "deadlines");
+          JsonObject *online = NULL;
+
+          for (guint j = 0; j < json_array_get_length (deadlines); j++)
+            if (g_str_equal (json_object_get_string_member (json_array_get_object_element (deadlines, j), "id"), "online"))
+              online = json_array_get_object_element (deadlines, j);
+          g_assert_nonnull (online);
+          g_assert_cmpstr (json_object_get_string_member (online, "date"), ==, "2024-01-31");
+          g_assert_true (json_object_has_member (online, "time"));
+          g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (online, "title"), "zh"), !=, "");
+          g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (call, "bureau"), "zh"), ==,
+                           "南通市科学技术局、南通市财政局");
+          g_assert_true (json_object_has_member (call, "programmes"));
         }
     }
   g_assert_true (nantong);
+  /* a deadline's time is kept, not only its date */
+  g_assert_nonnull (strstr (run.out, "\"time\" : \"17:00\""));
+  g_assert_null (strstr (run.out, "\"deadlines\" : {}"));
 }
 
 /* A user's own definition in their data folder is listed; a broken one is
@@ -283,6 +305,765 @@ test_chinese (void)
   g_rmdir (dir);
 }
 
+
+/* Hostile input: the command runs with a watchdog and gives back bytes,
+ * whatever they are. */
+typedef struct {
+  int     status;      /* exit status; -1 when killed */
+  GBytes *out;
+  GBytes *err;
+} RawRun;
+
+static void
+raw_run_clear (RawRun *run)
+{
+  g_clear_pointer (&run->out, g_bytes_unref);
+  g_clear_pointer (&run->err, g_bytes_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RawRun, raw_run_clear)
+
+static void
+communicated (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  RawRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_finish (G_SUBPROCESS (source), result, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+}
+
+static gboolean
+watchdog (gpointer user_data)
+{
+  g_subprocess_force_exit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_raw (RawRun            *run,
+         const char *const *env,
+         const char *const *argv)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  guint timer;
+
+  g_ptr_array_add (args, (char *) BUILD_DIR "/app/shenbao");
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) argv[i]);
+  g_ptr_array_add (args, NULL);
+  g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    g_subprocess_launcher_setenv (launcher, env[i], env[i + 1], TRUE);
+  g_subprocess_launcher_set_cwd (launcher, SOURCE_DIR);
+
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, &error);
+  g_assert_no_error (error);
+  /* a generous bound: every case here takes well under a second */
+  timer = g_timeout_add_seconds (60, watchdog, process);
+  g_subprocess_communicate_async (process, NULL, NULL, communicated, run);
+  while (run->out == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (timer);
+  g_subprocess_wait (process, NULL, NULL);
+  run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+/* What a terminal must never receive from Shenbao: anything that is not
+ * UTF-8, a control character other than the newline, a bidi control, a
+ * line separator. (Listed here, not taken from sb-output, so a gap there
+ * shows.) */
+static void
+assert_terminal_safe (GBytes     *bytes,
+                      const char *what)
+{
+  gsize length;
+  const char *text = g_bytes_get_data (bytes, &length);
+  const char *end;
+
+  if (length == 0)
+    return;
+  if (!g_utf8_validate_len (text, length, &end))
+    g_error ("%s: not UTF-8 at byte %" G_GSIZE_FORMAT, what, (gsize) (end - text));
+  for (const char *p = text; p < text + length; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean bad = (c < 0x20 && c != '\n') || (c >= 0x7F && c < 0xA0) ||
+                     c == 0x061C || c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E) ||
+                     (c >= 0x2066 && c <= 0x2069) || c == 0x2028 || c == 0x2029;
+
+      if (bad)
+        g_error ("%s: U+%04X printed raw at byte %" G_GSIZE_FORMAT, what, c, (gsize) (p - text));
+    }
+}
+
+static JsonNode *
+parse_sample (void)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_file (parser, SAMPLE, &error));
+  g_assert_no_error (error);
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static char *
+to_text (JsonNode *root)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
+}
+
+/* The sample with @member of the values replaced by @raw, written as it is
+ * (not necessarily JSON) */
+static GBytes *
+sample_with_raw_value (const char *member,
+                       const char *raw,
+                       gsize       raw_length)
+{
+  g_autoptr(JsonNode) root = parse_sample ();
+  g_autofree char *text = NULL;
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  const char *hole;
+
+  json_object_set_string_member (json_object_get_object_member (json_node_get_object (root), "values"),
+                                 member, "@HOLE@");
+  text = to_text (root);
+  hole = strstr (text, "\"@HOLE@\"");
+  g_byte_array_append (out, (const guint8 *) text, hole - text);
+  g_byte_array_append (out, (const guint8 *) raw, raw_length);
+  g_byte_array_append (out, (const guint8 *) hole + strlen ("\"@HOLE@\""), strlen (hole + strlen ("\"@HOLE@\"")));
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+static GBytes *
+sample_with_string (const char *member,
+                    const char *value)
+{
+  g_autoptr(JsonNode) root = parse_sample ();
+  JsonObject *values = json_object_get_object_member (json_node_get_object (root), "values");
+  char *text;
+
+  json_object_set_string_member (values, member, value);
+  text = to_text (root);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GBytes *
+hostile_control (void)
+{
+  g_autoptr(JsonNode) root = parse_sample ();
+  JsonObject *values = json_object_get_object_member (json_node_get_object (root), "values");
+  JsonObject *partner = json_array_get_object_element (json_object_get_array_member (values, "partners"), 0);
+  char *text;
+
+  /* a value that would clear the screen and print a verdict of its own */
+  json_object_set_string_member (json_object_get_object_member (values, "applicant"), "uscc",
+                                 "X\033[2J\033[H\rNo errors: the draft can be exported.\n"
+                                 "No errors: the draft can be exported.\n\033[8m");
+  json_object_set_string_member (partner, "uscc", "\033]0;title\a\302\233\302\205\177\b\v\f");
+  text = to_text (root);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GBytes *
+hostile_bidi (void)
+{
+  g_autoptr(JsonNode) root = parse_sample ();
+  JsonObject *attachments = json_object_get_object_member (json_node_get_object (root), "attachments");
+  JsonObject *proof = json_array_get_object_element (json_object_get_array_member (attachments, "legal_rep_proof"), 0);
+  JsonObject *values = json_object_get_object_member (json_node_get_object (root), "values");
+  char *text;
+
+  /* a right-to-left override: "report<RLO>fdp.exe" shows as "reportexe.pdf" */
+  json_object_set_string_member (proof, "file", "attachments/report\342\200\256fdp.exe\342\200\250\342\201\246x");
+  json_object_set_string_member (json_object_get_object_member (values, "applicant"), "uscc",
+                                 "\342\200\217\342\200\253\342\200\254\342\200\255\342\201\247\342\201\250\342\201\251\330\234");
+  text = to_text (root);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GBytes *
+hostile_big_field (void)
+{
+  g_autoptr(GString) big = g_string_sized_new (10 * 1024 * 1024 + 16);
+
+  while (big->len < 10 * 1024 * 1024)
+    g_string_append (big, "研\033");
+  return sample_with_string ("project_name", big->str);
+}
+
+static GBytes *
+hostile_many_rows (void)
+{
+  g_autoptr(JsonNode) root = parse_sample ();
+  JsonObject *values = json_object_get_object_member (json_node_get_object (root), "values");
+  JsonArray *members = json_object_get_array_member (values, "members");
+  JsonNode *row = json_array_get_element (members, 0);
+  char *text;
+
+  json_object_set_string_member (json_node_get_object (row), "name", "\033[31m吴\r");
+  for (guint i = 0; i < 10000; i++)
+    json_array_add_element (members, json_node_copy (row));
+  text = to_text (root);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+static GBytes *
+hostile_deep (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (deep, ']');
+  return sample_with_raw_value ("project_name", deep->str, deep->len);
+}
+
+static GBytes *
+hostile_duplicate (void)
+{
+  static const char raw[] = "\"a\", \"project_name\": \"\\u001b[2J\"";
+  return sample_with_raw_value ("project_name", raw, strlen (raw));
+}
+
+static GBytes *
+hostile_invalid_utf8 (void)
+{
+  static const char raw[] = "\"\377\376\033[2J\300\200\355\240\200\"";
+  return sample_with_raw_value ("project_name", raw, strlen (raw));
+}
+
+static GBytes *
+hostile_escaped_nul (void)
+{
+  static const char raw[] = "\"name\\u0000\\u001b[2J\\u202e\"";
+  return sample_with_raw_value ("project_name", raw, strlen (raw));
+}
+
+static GBytes *
+hostile_raw_nul (void)
+{
+  static const char raw[] = "\"name\0\033[2J\"";
+  return sample_with_raw_value ("project_name", raw, sizeof raw - 1);
+}
+
+typedef struct {
+  const char *name;
+  GBytes   *(*make) (void);
+  int         status;   /* expected exit status of validate */
+} Hostile;
+
+static const Hostile hostile_drafts[] = {
+  { "control-characters", hostile_control, 1 },
+  { "bidi", hostile_bidi, 1 },
+  { "10-mb-field", hostile_big_field, -2 },      /* refused or an error: either way, said safely */
+  { "10000-rows", hostile_many_rows, -2 },
+  { "deep-nesting", hostile_deep, 2 },
+  { "duplicate-keys", hostile_duplicate, 2 },
+  { "invalid-utf8", hostile_invalid_utf8, 2 },
+  { "escaped-nul", hostile_escaped_nul, -2 },
+  { "raw-nul", hostile_raw_nul, 2 },
+};
+
+static void
+check_hostile (gconstpointer data)
+{
+  const Hostile *hostile = data;
+  g_autoptr(GBytes) draft = hostile->make ();
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-hostile-XXXXXX", NULL);
+  /* the draft's own name is hostile too */
+  g_autofree char *path = g_build_filename (dir, "draft\033[2J\342\200\256.json", NULL);
+
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (draft, NULL), g_bytes_get_size (draft), NULL));
+
+  for (guint json = 0; json < 2; json++)
+    {
+      const char *argv[] = { "validate", json ? "--json" : "--no-files", json ? "--no-files" : path,
+                             json ? path : NULL, NULL };
+      g_auto(RawRun) run = { 0 };
+      g_autofree char *out_name = g_strdup_printf ("%s%s stdout", hostile->name, json ? " --json" : "");
+      g_autofree char *err_name = g_strdup_printf ("%s%s stderr", hostile->name, json ? " --json" : "");
+      gsize out_length;
+      const char *out;
+
+      run_raw (&run, NULL, argv);
+      g_assert_cmpint (run.status, >=, 0);
+      if (hostile->status >= 0)
+        g_assert_cmpint (run.status, ==, hostile->status);
+      else
+        g_assert_cmpint (run.status, >=, 1);
+      assert_terminal_safe (run.out, out_name);
+      assert_terminal_safe (run.err, err_name);
+
+      /* bounded: no value is repeated whole into the output */
+      g_assert_cmpuint (g_bytes_get_size (run.out) + g_bytes_get_size (run.err), <, 8 * 1024 * 1024);
+
+      out = g_bytes_get_data (run.out, &out_length);
+      if (run.status == 2)
+        {
+          g_assert_cmpuint (out_length, ==, 0);
+          g_assert_cmpuint (g_bytes_get_size (run.err), >, 0);
+        }
+      else if (json)
+        {
+          g_autoptr(JsonParser) parser = json_parser_new ();
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (json_parser_load_from_data (parser, out, out_length, &error));
+          g_assert_no_error (error);
+        }
+      else
+        {
+          g_autofree char *text = g_strndup (out, out_length);
+          g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+          /* the verdict is said once, by Shenbao */
+          for (guint i = 0; lines[i] != NULL; i++)
+            g_assert_false (g_str_has_prefix (lines[i], "No errors"));
+        }
+    }
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A definition of the user's own is text from outside too. */
+static void
+test_hostile_definition (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-hostile-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "evil\033[2J.json", NULL);
+  g_autofree char *nantong = NULL;
+  g_autoptr(GString) text = NULL;
+  const char *argv[] = { "calls", "--forms", path, NULL };
+  g_auto(RawRun) run = { 0 };
+
+  g_assert_true (g_file_get_contents (SOURCE_DIR "/forms/nantong-2023-qianzhan.json", &nantong, NULL, NULL));
+  text = g_string_new (nantong);
+  g_assert_cmpuint (g_string_replace (text, "\"version\": 1,", "\"version\": 7,", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "Nantong 2023", "\\u001b[2J\\r\\u202eNantong", 0), >=, 1);
+  g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
+
+  run_raw (&run, NULL, argv);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_terminal_safe (run.out, "calls stdout");
+  assert_terminal_safe (run.err, "calls stderr");
+  {
+    g_autofree char *out = g_strndup (g_bytes_get_data (run.out, NULL), g_bytes_get_size (run.out));
+
+    g_assert_nonnull (strstr (out, "\\u001B[2J\\r\\u202ENantong"));
+    g_assert_nonnull (strstr (out, "evil"));
+  }
+
+  /* and a broken one: its error quotes the file name */
+  g_assert_true (g_file_set_contents (path, "{\"format\": \"shenbao-call\", \"format_version\": 1, \"id\": \"a\033b\"}", -1, NULL));
+  {
+    g_auto(RawRun) broken = { 0 };
+
+    run_raw (&broken, NULL, argv);
+    g_assert_cmpint (broken.status, ==, 2);
+    assert_terminal_safe (broken.err, "broken definition stderr");
+  }
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* Every locale: the same bytes from --json, UTF-8 in the text (never "?"),
+ * no decimal comma. */
+static const char *const locales[] = { "C", "C.UTF-8", "zh_CN.UTF-8", "de_DE.UTF-8" };
+
+static char *
+make_locale_fixture (void)
+{
+  g_autofree char *base = g_dir_make_tmp ("shenbao-locale-XXXXXX", NULL);
+  char *dir = g_build_filename (base, "申报", NULL);
+  g_autofree char *draft_path = g_build_filename (dir, "草稿.json", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.pdf", NULL);
+  g_autoptr(JsonNode) root = parse_sample ();
+  JsonObject *object = json_node_get_object (root);
+  JsonObject *values = json_object_get_object_member (object, "values");
+  JsonObject *proof = json_array_get_object_element (
+      json_object_get_array_member (json_object_get_object_member (object, "attachments"), "legal_rep_proof"), 0);
+  g_autofree char *text = NULL;
+  int fd;
+
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  json_object_set_int_member (values, "total_investment", 1500000);
+  json_object_set_string_member (proof, "file", "big.pdf");
+  text = to_text (root);
+  g_assert_true (g_file_set_contents (draft_path, text, -1, NULL));
+
+  /* 21.5 MiB, over the 20 MB limit: a sparse file */
+  fd = g_open (big, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, 21 * 1048576 + 524288), ==, 0);
+  g_close (fd, NULL);
+  return dir;
+}
+
+static void
+remove_locale_fixture (char *dir)
+{
+  g_autofree char *draft_path = g_build_filename (dir, "草稿.json", NULL);
+  g_autofree char *big = g_build_filename (dir, "big.pdf", NULL);
+  g_autofree char *base = g_path_get_dirname (dir);
+
+  g_unlink (draft_path);
+  g_unlink (big);
+  g_rmdir (dir);
+  g_rmdir (base);
+  g_free (dir);
+}
+
+static void
+test_locales (void)
+{
+  g_autofree char *dir = make_locale_fixture ();
+  g_autofree char *draft_path = g_build_filename (dir, "草稿.json", NULL);
+  g_autoptr(GBytes) validate_json = NULL;
+  g_autoptr(GBytes) calls_json = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (locales); i++)
+    if (setlocale (LC_ALL, locales[i]) == NULL)
+      {
+        g_test_fail_printf ("the %s locale is not installed: run tools/install-deps --tests", locales[i]);
+        return;
+      }
+  setlocale (LC_ALL, "");
+
+  for (guint i = 0; i < G_N_ELEMENTS (locales); i++)
+    {
+      const char *env[] = { "LC_ALL", locales[i], "LANG", locales[i], NULL };
+      const char *validate_argv[] = { "validate", "--json", draft_path, NULL };
+      const char *calls_argv[] = { "calls", "--json", NULL };
+      const char *text_argv[] = { "validate", draft_path, NULL };
+      g_auto(RawRun) validate = { 0 };
+      g_auto(RawRun) calls = { 0 };
+      g_auto(RawRun) text = { 0 };
+      g_autofree char *out = NULL;
+      g_autoptr(GRegex) decimal_comma = g_regex_new ("[0-9],[0-9] ?MB", 0, 0, NULL);
+
+      run_raw (&validate, env, validate_argv);
+      g_assert_cmpint (validate.status, ==, 1);
+      run_raw (&calls, env, calls_argv);
+      g_assert_cmpint (calls.status, ==, 0);
+      if (validate_json == NULL)
+        {
+          validate_json = g_bytes_ref (validate.out);
+          calls_json = g_bytes_ref (calls.out);
+        }
+      else
+        {
+          g_assert_true (g_bytes_equal (validate.out, validate_json));
+          g_assert_true (g_bytes_equal (calls.out, calls_json));
+        }
+
+      run_raw (&text, env, text_argv);
+      g_assert_cmpint (text.status, ==, 1);
+      assert_terminal_safe (text.out, locales[i]);
+      out = g_strndup (g_bytes_get_data (text.out, NULL), g_bytes_get_size (text.out));
+      /* every character arrives, in every locale */
+      g_assert_nonnull (strstr (out, "申报/草稿.json"));
+      g_assert_nonnull (strstr (out, "申报本计划项目研发总投入不得少于150万元（不含）"));
+      g_assert_null (strchr (out, '?'));
+      g_assert_false (g_regex_match (decimal_comma, out, 0, NULL));
+      g_assert_nonnull (strstr (out, "attachment_too_large"));
+      if (g_str_has_prefix (locales[i], "zh_CN"))
+        g_assert_nonnull (strstr (out, "错误"));
+    }
+  {
+    g_autofree char *json = g_strndup (g_bytes_get_data (validate_json, NULL), g_bytes_get_size (validate_json));
+    g_autoptr(GRegex) decimal_comma = g_regex_new ("[0-9],[0-9] ?MB", 0, 0, NULL);
+
+    g_assert_nonnull (strstr (json, "attachment_too_large"));
+    g_assert_nonnull (strstr (json, "草稿.json"));
+    g_assert_false (g_regex_match (decimal_comma, json, 0, NULL));
+  }
+
+  /* the core itself, in a process left in the German locale (as a GUI
+   * toolkit leaves it) */
+  {
+    g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
+    g_autoptr(GFile) file = g_file_new_for_path (draft_path);
+    g_autoptr(SbDraft) draft = NULL;
+    g_autoptr(SbValidator) validator = NULL;
+    g_autoptr(GPtrArray) problems = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean seen = FALSE;
+
+    g_assert_nonnull (setlocale (LC_ALL, "de_DE.UTF-8"));
+    draft = sb_draft_load (file, catalog, &error);
+    g_assert_no_error (error);
+    validator = sb_validator_new (sb_draft_get_call (draft));
+    problems = sb_validator_validate (validator, draft, SB_VALIDATE_FILES);
+    for (guint i = 0; i < problems->len; i++)
+      {
+        SbProblem *problem = g_ptr_array_index (problems, i);
+
+        if (!g_str_equal (problem->code, "attachment_too_large"))
+          continue;
+        seen = TRUE;
+        g_assert_nonnull (strstr (problem->message_en, " is 21.5 MB, over the limit of 20 MB."));
+        g_assert_nonnull (strstr (problem->message_zh, " 为 21.5 MB，"));
+      }
+    g_assert_true (seen);
+    setlocale (LC_ALL, "");
+  }
+
+  remove_locale_fixture (g_steal_pointer (&dir));
+}
+
+/* The command line as a new user meets it. */
+static void
+test_usage (void)
+{
+  g_auto(Run) help = { 0 };
+  g_auto(Run) none = { 0 };
+  g_auto(Run) unknown = { 0 };
+  g_auto(Run) extra = { 0 };
+  g_auto(Run) extra_calls = { 0 };
+  g_auto(Run) version = { 0 };
+  g_auto(Run) bad_option = { 0 };
+
+  run_shenbao (&help, NULL, "--help", NULL);
+  g_assert_cmpint (help.status, ==, 0);
+  g_assert_nonnull (strstr (help.out, "--version"));
+  g_assert_nonnull (strstr (help.out, "validate"));
+  g_assert_cmpstr (help.err, ==, "");
+
+  {
+    g_auto(Run) command_help = { 0 };
+
+    run_shenbao (&command_help, NULL, "validate", "--help", NULL);
+    g_assert_cmpint (command_help.status, ==, 0);
+    g_assert_nonnull (strstr (command_help.out, "--no-files"));
+    g_assert_cmpstr (command_help.err, ==, "");
+  }
+
+  run_shenbao (&version, NULL, "--version", NULL);
+  g_assert_cmpint (version.status, ==, 0);
+  g_assert_true (g_str_has_prefix (version.out, "shenbao "));
+
+  run_shenbao (&none, NULL, NULL);
+  g_assert_cmpint (none.status, ==, 2);
+  g_assert_cmpstr (none.out, ==, "");
+  g_assert_nonnull (strstr (none.err, "not available"));
+
+  run_shenbao (&unknown, NULL, "frobnicate", NULL);
+  g_assert_cmpint (unknown.status, ==, 2);
+  g_assert_cmpstr (unknown.out, ==, "");
+  g_assert_nonnull (strstr (unknown.err, "unknown command “frobnicate”"));
+
+  run_shenbao (&extra, NULL, "--version", "extra", NULL);
+  g_assert_cmpint (extra.status, ==, 2);
+  g_assert_cmpstr (extra.out, ==, "");
+  g_assert_nonnull (strstr (extra.err, "unexpected argument “extra”"));
+
+  run_shenbao (&extra_calls, NULL, "calls", "extra", NULL);
+  g_assert_cmpint (extra_calls.status, ==, 2);
+  g_assert_cmpstr (extra_calls.out, ==, "");
+  g_assert_nonnull (strstr (extra_calls.err, "unexpected argument “extra”"));
+
+  run_shenbao (&bad_option, NULL, "validate", "--frob", SAMPLE, NULL);
+  g_assert_cmpint (bad_option.status, ==, 2);
+  g_assert_cmpstr (bad_option.out, ==, "");
+  g_assert_nonnull (strstr (bad_option.err, "--frob"));
+}
+
+/* Errors block export, warnings never do; the ones not yet acknowledged
+ * are listed, and a citation goes with every problem of a cited field. */
+static void
+test_verdict (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-cli-XXXXXX", NULL);
+  g_autofree char *warning_path = NULL;
+  g_autofree char *cell_path = NULL;
+  g_auto(Run) warned = { 0 };
+  g_auto(Run) cell = { 0 };
+  g_autoptr(JsonNode) root = parse_sample ();
+  JsonObject *values = json_object_get_object_member (json_node_get_object (root), "values");
+  g_autofree char *text = NULL;
+
+  /* a cell of a cited table: the problem carries the citation */
+  json_object_set_string_member (json_array_get_object_element (json_object_get_array_member (values, "partners"), 0),
+                                 "uscc", "123");
+  json_object_set_string_member (json_object_get_object_member (values, "pi"), "id_number", "123");
+  text = to_text (root);
+  cell_path = g_build_filename (dir, "cell.json", NULL);
+  g_assert_true (g_file_set_contents (cell_path, text, -1, NULL));
+  run_shenbao (&cell, NULL, "validate", "--json", "--no-files", cell_path, NULL);
+  g_assert_cmpint (cell.status, ==, 1);
+  g_assert_nonnull (strstr (cell.out, "\"path\" : \"$.values.partners[0].uscc\""));
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonArray *problems;
+    guint seen = 0;
+
+    g_assert_true (json_parser_load_from_data (parser, cell.out, -1, NULL));
+    problems = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "problems");
+    for (guint i = 0; i < json_array_get_length (problems); i++)
+      {
+        JsonObject *problem = json_array_get_object_element (problems, i);
+
+        const char *problem_path = json_object_get_string_member (problem, "path");
+
+        if (!g_str_equal (problem_path, "$.values.partners[0].uscc") && !g_str_equal (problem_path, "$.values.pi.id_number"))
+          continue;
+        seen++;
+        g_assert_true (json_object_has_member (problem, "citation"));
+      }
+    g_assert_cmpuint (seen, ==, 2);
+  }
+
+  /* a warning only: exported all the same, and listed */
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autofree char *warned_text = NULL;
+    g_autofree char *warned_text_pending = NULL;
+    JsonObject *jiebang;
+    g_auto(Run) acknowledged = { 0 };
+
+    g_assert_true (json_parser_load_from_file (parser, SOURCE_DIR "/resources/samples/jingdezhen-2022-jiebang.json", NULL));
+    jiebang = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "values");
+    json_object_set_string_member (jiebang, "industry", "other");
+    json_object_set_string_member (jiebang, "industry_other", "新能源");
+    warned_text = to_text (json_parser_get_root (parser));
+    warning_path = g_build_filename (dir, "warned.json", NULL);
+    g_assert_true (g_file_set_contents (warning_path, warned_text, -1, NULL));
+
+    run_shenbao (&warned, NULL, "validate", "--no-files", warning_path, NULL);
+    g_assert_cmpint (warned.status, ==, 0);
+    g_assert_nonnull (strstr (warned.out, "0 errors, 1 warning (0 acknowledged)"));
+    g_assert_nonnull (strstr (warned.out, "\nNo errors in the values; the attached files were not checked (--no-files).\n"
+                                          "1 warning not yet acknowledged:\n    $.values.industry  [industry_priority]\n"));
+    g_assert_null (strstr (warned.out, "can be exported"));
+
+    warned_text_pending = g_strdup (warned_text);
+
+    /* acknowledged, it is no longer listed */
+    json_array_add_string_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                 "acknowledged"), "industry_priority");
+    g_free (warned_text);
+    warned_text = to_text (json_parser_get_root (parser));
+    g_assert_true (g_file_set_contents (warning_path, warned_text, -1, NULL));
+    run_shenbao (&acknowledged, NULL, "validate", "--no-files", warning_path, NULL);
+    g_assert_cmpint (acknowledged.status, ==, 0);
+    g_assert_nonnull (strstr (acknowledged.out, "0 errors, 1 warning (1 acknowledged)"));
+    g_assert_null (strstr (acknowledged.out, "can be exported"));
+    g_assert_true (g_str_has_suffix (acknowledged.out, "\nNo errors in the values; the attached files were not checked (--no-files).\n"));
+
+    /* with its files (they are next to the sample) */
+    {
+      g_autofree char *attachments = g_build_filename (dir, "attachments", NULL);
+      g_autoptr(GDir) listing = g_dir_open (SOURCE_DIR "/resources/samples/attachments", 0, NULL);
+      g_auto(Run) with_files = { 0 };
+      g_auto(Run) with_files_pending = { 0 };
+      const char *name;
+
+      g_assert_cmpint (g_mkdir (attachments, 0700), ==, 0);
+      while ((name = g_dir_read_name (listing)) != NULL)
+        {
+          g_autofree char *from = g_build_filename (SOURCE_DIR "/resources/samples/attachments", name, NULL);
+          g_autofree char *to = g_build_filename (attachments, name, NULL);
+          g_autofree char *bytes = NULL;
+          gsize length;
+
+          g_assert_true (g_file_get_contents (from, &bytes, &length, NULL));
+          g_assert_true (g_file_set_contents (to, bytes, length, NULL));
+        }
+      run_shenbao (&with_files, NULL, "validate", warning_path, NULL);
+      g_assert_cmpint (with_files.status, ==, 0);
+      g_assert_true (g_str_has_suffix (with_files.out, "\nNo errors: the draft can be exported.\n"));
+
+      g_assert_true (g_file_set_contents (warning_path, warned_text_pending, -1, NULL));
+      run_shenbao (&with_files_pending, NULL, "validate", warning_path, NULL);
+      g_assert_cmpint (with_files_pending.status, ==, 0);
+      g_assert_true (g_str_has_suffix (with_files_pending.out, "\nNo errors. 1 warning not yet acknowledged:\n"
+                                                              "    $.values.industry  [industry_priority]\n"));
+
+      {
+        g_autoptr(GDir) copies = g_dir_open (attachments, 0, NULL);
+
+        while ((name = g_dir_read_name (copies)) != NULL)
+          {
+            g_autofree char *file = g_build_filename (attachments, name, NULL);
+            g_unlink (file);
+          }
+      }
+      g_rmdir (attachments);
+    }
+  }
+
+  g_unlink (cell_path);
+  g_unlink (warning_path);
+  g_rmdir (dir);
+}
+
+/* One language per run: where gettext translates nothing (the C locale,
+ * whatever LANGUAGE says), the messages are English too. */
+static void
+test_one_language (void)
+{
+  const char *env[] = { "LANGUAGE", "zh_CN", "LC_ALL", "C", NULL };
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-cli-XXXXXX", NULL);
+  g_autofree char *path = write_temp_draft (dir, "draft.json", "\"degree\": \"doctorate\"", "\"degree\": \"master\"");
+  g_auto(Run) run = { 0 };
+
+  run_shenbao (&run, env, "validate", "--no-files", path, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.out, "\nerror  $.values.pi  [pi_doctorate]\n    The principal investigator must hold a doctorate.\n"));
+  g_assert_null (strstr (run.out, "项目负责人须有博士及以上学历。"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A definition in the user folder that replaces a built-in one is named,
+ * and said on stderr. */
+static void
+test_override_named (void)
+{
+  g_autofree char *home = g_dir_make_tmp ("shenbao-home-XXXXXX", NULL);
+  g_autofree char *forms = g_build_filename (home, "shenbao", "forms", NULL);
+  g_autofree char *copy = g_build_filename (forms, "mine.json", NULL);
+  g_autofree char *nantong = NULL;
+  g_autofree char *shenbao_dir = g_build_filename (home, "shenbao", NULL);
+  const char *env[] = { "XDG_DATA_HOME", home, NULL };
+  g_auto(Run) run = { 0 };
+  g_auto(Run) json = { 0 };
+
+  g_assert_cmpint (g_mkdir_with_parents (forms, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (SOURCE_DIR "/forms/nantong-2023-qianzhan.json", &nantong, NULL, NULL));
+  g_assert_true (g_file_set_contents (copy, nantong, -1, NULL));
+
+  run_shenbao (&run, env, "validate", "--no-files", SAMPLE, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Definition: "));
+  g_assert_nonnull (strstr (run.out, "mine.json (user folder)"));
+  g_assert_nonnull (strstr (run.err, "mine.json replaces the built-in definition of “nantong-2023-qianzhan” version 1"));
+
+  run_shenbao (&json, env, "validate", "--json", "--no-files", SAMPLE, NULL);
+  g_assert_nonnull (strstr (json.out, "\"origin\" : \"user\""));
+  g_assert_nonnull (strstr (json.out, "mine.json\""));
+
+  g_unlink (copy);
+  g_rmdir (forms);
+  g_rmdir (shenbao_dir);
+  g_rmdir (home);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -297,6 +1078,17 @@ main (int    argc,
   g_test_add_func ("/cli/user-folder", test_user_folder);
   g_test_add_func ("/cli/broken-forms-folder", test_broken_forms_folder);
   g_test_add_func ("/cli/chinese", test_chinese);
+  g_test_add_func ("/cli/usage", test_usage);
+  g_test_add_func ("/cli/one-language", test_one_language);
+  g_test_add_func ("/cli/verdict", test_verdict);
+  g_test_add_func ("/cli/override-named", test_override_named);
+  g_test_add_func ("/cli/locales", test_locales);
+  g_test_add_func ("/cli/hostile-definition", test_hostile_definition);
+  for (guint i = 0; i < G_N_ELEMENTS (hostile_drafts); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/cli/hostile/%s", hostile_drafts[i].name);
+      g_test_add_data_func (name, &hostile_drafts[i], check_hostile);
+    }
 
   return g_test_run ();
 }

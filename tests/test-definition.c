@@ -83,6 +83,26 @@ test_base_loads (void)
   g_assert_cmpuint (sb_call_get_fields (call)->len, ==, 3);
 }
 
+/* A money bound follows the money syntax of forms/README.md: blanks on
+ * either side are the same amount. */
+static void
+test_money_bounds (void)
+{
+  const char *bounds[] = { "150万", " 150万", "150万 ", "\\t150万元\\u3000", "1,500,000元", "1，500，000元" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bounds); i++)
+    {
+      g_autofree char *field = g_strdup_printf (",{\"id\": \"x\", \"type\": \"money\", \"max\": \"%s\","
+                                                " \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", bounds[i]);
+      g_autofree char *text = make (field, NULL, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SbCall) call = load (text, -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (call);
+    }
+}
+
 static void
 test_schema_errors (void)
 {
@@ -106,6 +126,14 @@ test_schema_errors (void)
       "$.steps[0].fields[3].max", "with its unit" },
     { ",{\"id\": \"x\", \"type\": \"money\", \"max\": \"100\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
       "$.steps[0].fields[3].max", "with its unit, e.g. \"150万\" or \"1500000元\", not \"100\"" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"max\": \"1,5万\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max", "“1,5万” is not an amount of money" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"max\": \"①万\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max", "“①万” is not an amount of money" },
+    { ",{\"id\": \"x\", \"type\": \"money\", \"max\": \"1.万\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max", "is not an amount of money" },
+    { ",{\"id\": \"x\", \"type\": \"decimal\", \"max\": \".5\", \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max", "“.5” is not a number" },
     { ",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"色\", \"en\": \"\"}}", NULL, NULL,
       "$.steps[0].fields[3].label.en", "the text is empty" },
     { ",{\"id\": \"x\", \"type\": \"multi_choice\", \"calculate\": \"true\", \"options\": [{\"value\": \"a\","
@@ -424,6 +452,7 @@ main (int    argc,
   g_test_add_func ("/definition/deadline-beijing-time", test_deadline_beijing_time);
   g_test_add_func ("/definition/notices-and-quotas", test_notices_and_quotas);
   g_test_add_func ("/definition/schema-errors", test_schema_errors);
+  g_test_add_func ("/definition/money-bounds", test_money_bounds);
   g_test_add_func ("/definition/expression-errors", test_expression_errors);
   g_test_add_func ("/definition/long-dependency-chain", test_long_dependency_chain);
   g_test_add_func ("/definition/hostile-json", test_hostile_json);

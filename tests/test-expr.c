@@ -235,6 +235,9 @@ test_syntax_errors_have_positions (void)
   assert_compile_error ("1 < 2 < 3", "cannot be chained");
   assert_compile_error ("a > 150.00001万", "more than 4 decimal places");
   assert_compile_error ("a > 1.5元", "not a whole number of 元");
+  assert_compile_error ("a > 1.万", "“1.” needs a digit after the decimal point");
+  assert_compile_error ("n > 1.", "“1.” needs a digit after the decimal point");
+  assert_compile_error ("n > .5", "unexpected character “.”");
   assert_compile_error ("\"open", "not closed");
   assert_compile_error ("a > 1元 $", "unexpected character “$”");
   assert_compile_error ("", "empty");
@@ -324,7 +327,7 @@ test_templates (void)
   zh = sb_template_render (message, &context, TRUE);
   en = sb_template_render (message, &context, FALSE);
   g_assert_cmpstr (zh, ==, "总投入150万元，一半为75万元，{不变}，空值（未填写）");
-  g_assert_cmpstr (en, ==, "总投入1,500,000元，一半为750,000元，{不变}，空值(not filled in)");
+  g_assert_cmpstr (en, ==, "总投入1,500,000 yuan，一半为750,000 yuan，{不变}，空值(not filled in)");
 
   /* a "}" inside quoted text does not end the placeholder */
   {

@@ -36,13 +36,35 @@ test_money_units (void)
   g_assert_cmpint (parse_money ("150.0001万"), ==, 1500001);
   g_assert_cmpint (parse_money ("0.0001"), ==, 1);
   g_assert_cmpint (parse_money ("-3.5万"), ==, -35000);
+  /* blanks around an amount are trimmed on both sides */
+  g_assert_cmpint (parse_money (" 150万"), ==, 1500000);
+  g_assert_cmpint (parse_money ("150万 "), ==, 1500000);
+  g_assert_cmpint (parse_money ("\u3000150万元\t"), ==, 1500000);
+  /* grouping by three, with ASCII or full-width commas */
+  g_assert_cmpint (parse_money ("1，500，000元"), ==, 1500000);
+  g_assert_cmpint (parse_money ("1,500.5万"), ==, 15005000);
+  g_assert_cmpint (parse_money ("１５０．５万"), ==, 1505000);
+  g_assert_true (sb_money_has_unit (" 150万 "));
+  g_assert_true (sb_money_has_unit ("1,500,000元"));
+  g_assert_false (sb_money_has_unit ("150"));
+  g_assert_false (sb_money_has_unit ("1,5万"));
 }
 
 static void
 test_money_rejects (void)
 {
   const char *bad[] = { "150.00001万", "1500000.5元", "", "万元", "abc", "1.2.3", "1e5", "12万3",
-                        "99999999999999999万", "NaN", "--1" };
+                        "99999999999999999万", "NaN", "--1",
+                        /* separators only between groups of three */
+                        "1,5万", "15,00万", "1,5000,000元", ",150万", "150,万", "1,,500元", "1 500 000元",
+                        /* digits on both sides of a point */
+                        "1.", ".5", "1.万", "．５万",
+                        /* compatibility digits are not digits */
+                        "①万", "⑴万", "²万", "１⁵万",
+                        /* one unit, at the end */
+                        "万150", "150元万", "150 万 元",
+                        /* invalid UTF-8 */
+                        "150\xff万" };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
@@ -76,9 +98,9 @@ test_money_format (void)
   g_assert_cmpstr (a, ==, "150万元");
   g_assert_cmpstr (b, ==, "150.0001万元");
   g_assert_cmpstr (c, ==, "-3.5万元");
-  g_assert_cmpstr (d, ==, "1,500,001元");
-  g_assert_cmpstr (e, ==, "0元");
-  g_assert_cmpstr (f, ==, "-999元");
+  g_assert_cmpstr (d, ==, "1,500,001 yuan");
+  g_assert_cmpstr (e, ==, "0 yuan");
+  g_assert_cmpstr (f, ==, "-999 yuan");
 }
 
 static void
@@ -91,10 +113,20 @@ test_money_format_exact (void)
   g_autofree char *e = sb_money_format_exact ((SbNumber) { 1, 3 }, FALSE);
 
   g_assert_cmpstr (a, ==, "80.00005万元");
-  g_assert_cmpstr (b, ==, "800,000.5元");
-  g_assert_cmpstr (c, ==, "-800,000.5元");
+  g_assert_cmpstr (b, ==, "800,000.5 yuan");
+  g_assert_cmpstr (c, ==, "-800,000.5 yuan");
   g_assert_cmpstr (d, ==, "150万元");
-  g_assert_cmpstr (e, ==, "0.3333元");
+  g_assert_cmpstr (e, ==, "0.3333 yuan");
+
+  /* beyond any gint64 an amount still says what it is */
+  {
+    SbNumber huge = { (SbInt128) G_MAXINT64 * 1000 + 1, 2 };
+    g_autofree char *zh = sb_money_format_exact (huge, TRUE);
+    g_autofree char *en = sb_money_format_exact (huge, FALSE);
+
+    g_assert_true (g_str_has_suffix (zh, "元"));
+    g_assert_true (g_str_has_suffix (en, " yuan"));
+  }
 }
 
 static SbNumber

@@ -16,6 +16,7 @@
 typedef struct {
   SbCall   *call;
   SbOrigin  origin;
+  SbCall   *overridden;   /* the built-in definition this one replaces, or NULL */
 } Entry;
 
 struct _SbCatalog
@@ -32,6 +33,7 @@ static void
 entry_clear (Entry *entry)
 {
   g_clear_object (&entry->call);
+  g_clear_object (&entry->overridden);
 }
 
 static void
@@ -106,12 +108,19 @@ sb_catalog_add_call (SbCatalog  *self,
           return FALSE;
         }
       if (origin > entry->origin)
-        g_set_object (&entry->call, call), entry->origin = origin;
+        {
+          if (entry->origin == SB_ORIGIN_BUILTIN)
+            g_set_object (&entry->overridden, entry->call);
+          g_set_object (&entry->call, call);
+          entry->origin = origin;
+        }
+      else if (origin == SB_ORIGIN_BUILTIN && entry->overridden == NULL)
+        g_set_object (&entry->overridden, call);
       return TRUE;
     }
 
   {
-    Entry entry = { g_object_ref (call), origin };
+    Entry entry = { g_object_ref (call), origin, NULL };
     g_array_append_val (self->entries, entry);
   }
   return TRUE;
@@ -289,6 +298,16 @@ sb_catalog_get_origin (SbCatalog *self,
     if (g_array_index (self->entries, Entry, i).call == call)
       return g_array_index (self->entries, Entry, i).origin;
   return SB_ORIGIN_BUILTIN;
+}
+
+SbCall *
+sb_catalog_get_overridden (SbCatalog *self,
+                           SbCall    *call)
+{
+  for (guint i = 0; i < self->entries->len; i++)
+    if (g_array_index (self->entries, Entry, i).call == call)
+      return g_array_index (self->entries, Entry, i).overridden;
+  return NULL;
 }
 
 GPtrArray *

@@ -48,6 +48,10 @@ char       *sb_catalog_list_versions    (SbCatalog   *self,
                                          const char  *id);
 SbOrigin    sb_catalog_get_origin       (SbCatalog   *self,
                                          SbCall      *call);
+/* The built-in definition of the same id and version that @call (from the
+ * user folder or the command line) replaces, or NULL. */
+SbCall     *sb_catalog_get_overridden   (SbCatalog   *self,
+                                         SbCall      *call);
 GPtrArray  *sb_catalog_get_errors       (SbCatalog   *self);
 
 GFile      *sb_catalog_get_user_directory (void);

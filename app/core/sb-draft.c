@@ -152,7 +152,7 @@ money_from_json (Loader      *loader,
   if (yuan > SB_MONEY_MAX_YUAN || yuan < -SB_MONEY_MAX_YUAN)
     {
       sb_set_error_at (error, DRAFT_ERROR, loader->file, path,
-                       _("%" PRId64 " 元 is beyond any amount Shenbao accepts"), yuan);
+                       _("%" PRId64 " yuan is beyond any amount Shenbao accepts"), yuan);
       return NULL;
     }
   return sb_value_new_number (sb_number_from_int (yuan));

@@ -331,6 +331,10 @@ lex_number (Parser  *parser,
   else
     parser->token.kind = TOK_NUMBER;
 
+  /* "1." is a typing slip, not a number (forms/README.md, numbers) */
+  if (g_str_has_suffix (digits, "."))
+    return fail_at (error, parser->token.line, parser->token.column,
+                    _("“%s” needs a digit after the decimal point"), digits);
   if (!sb_number_parse_decimal (digits, max_decimals, &value, &local_error))
     {
       if (parser->token.kind == TOK_MONEY && max_decimals == 4)

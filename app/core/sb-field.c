@@ -452,16 +452,16 @@ read_bound (SbField       *self,
 
       if (self->type == SB_FIELD_MONEY)
         {
-          if (!g_str_has_suffix (text, "万") && !g_str_has_suffix (text, "元"))
+          if (!sb_money_parse (text, SB_MONEY_UNIT_YUAN, &yuan, &local_error))
+            {
+              sb_set_error_at (error, CALL_ERROR, reader->file, path, "%s", local_error->message);
+              return FALSE;
+            }
+          if (!sb_money_has_unit (text))
             {
               sb_set_error_at (error, CALL_ERROR, reader->file, path,
                                _("write a money bound with its unit, e.g. \"150万\" or \"1500000元\", not \"%s\""),
                                text);
-              return FALSE;
-            }
-          if (!sb_money_parse (text, SB_MONEY_UNIT_YUAN, &yuan, &local_error))
-            {
-              sb_set_error_at (error, CALL_ERROR, reader->file, path, "%s", local_error->message);
               return FALSE;
             }
           *out = sb_number_from_int (yuan);

@@ -290,7 +290,8 @@ sb_number_parse_decimal (const char  *text,
       num = num * 10 + (*p - '0');
     }
 
-  if (int_digits + decimals == 0)
+  /* "1." and ".5" are typing slips, not numbers */
+  if (int_digits == 0 || (seen_point && decimals == 0))
     {
       g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is not a number"), text);
       return FALSE;
@@ -382,26 +383,75 @@ sb_number_format (SbNumber a,
   return g_string_free (out, FALSE);
 }
 
-/* Money typed by a person: full-width digits, grouping commas, spaces, a
- * currency sign and a unit are all accepted, and nothing is rounded. */
+/* Money as a person types it, and as a definition writes a bound. The
+ * syntax (forms/README.md, "Amounts of money") is checked on a mapped copy:
+ * full-width digits and punctuation become ASCII, the currency sign "$",
+ * 万 "W", 元 "Y", blanks " "; anything else "?", which no amount contains.
+ * Circled or other "compatibility" digits are not digits here. */
 static char *
-normalize_money_text (const char *text)
+map_money_text (const char *text)
 {
-  g_autofree char *folded = g_utf8_normalize (text, -1, G_NORMALIZE_NFKC);
   GString *out = g_string_new (NULL);
 
-  if (folded == NULL)
+  if (!g_utf8_validate (text, -1, NULL))
     return g_string_free (out, FALSE);
 
-  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
-      if (c == ',' || c == ' ' || c == 0x3000 || c == '\t' || c == 0xA5 || c == 0xFFE5)
-        continue;
-      g_string_append_unichar (out, c);
+      if (c >= 0xFF10 && c <= 0xFF19)          /* ０–９ */
+        c = '0' + (c - 0xFF10);
+      else if (c == 0xFF0C)                    /* ， */
+        c = ',';
+      else if (c == 0xFF0E)                    /* ． */
+        c = '.';
+      else if (c == 0xFF0B)                    /* ＋ */
+        c = '+';
+      else if (c == 0xFF0D || c == 0x2212)     /* －, − */
+        c = '-';
+
+      if (g_ascii_isdigit (c) || c == ',' || c == '.' || c == '+' || c == '-')
+        g_string_append_c (out, (char) c);
+      else if (c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0)
+        g_string_append_c (out, ' ');
+      else if (c == 0xA5 || c == 0xFFE5)       /* ¥ ￥ */
+        g_string_append_c (out, '$');
+      else if (c == 0x4E07)                    /* 万 */
+        g_string_append_c (out, 'W');
+      else if (c == 0x5143)                    /* 元 */
+        g_string_append_c (out, 'Y');
+      else
+        g_string_append_c (out, '?');
     }
   return g_string_free (out, FALSE);
+}
+
+/* blanks, a currency sign, a sign, digits grouped by three or not at all,
+ * decimals after a digit, blanks, a unit, blanks */
+#define MONEY_SYNTAX "^ *(?:\\$ *)?([-+]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\\.[0-9]+)?) *(WY|W|Y)? *$"
+
+static GRegex *
+money_syntax (void)
+{
+  static GRegex *regex;
+
+  if (g_once_init_enter (&regex))
+    g_once_init_leave (&regex, g_regex_new (MONEY_SYNTAX, G_REGEX_OPTIMIZE, 0, NULL));
+  return regex;
+}
+
+gboolean
+sb_money_has_unit (const char *text)
+{
+  g_autofree char *mapped = map_money_text (text);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *unit = NULL;
+
+  if (!g_regex_match (money_syntax (), mapped, 0, &match))
+    return FALSE;
+  unit = g_match_info_fetch (match, 2);
+  return unit != NULL && unit[0] != '\0';
 }
 
 gboolean
@@ -410,44 +460,51 @@ sb_money_parse (const char   *text,
                 gint64       *yuan,
                 GError      **error)
 {
-  g_autofree char *clean = normalize_money_text (text);
+  g_autofree char *mapped = map_money_text (text);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *number = NULL;
+  g_autofree char *unit_text = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GString) digits = NULL;
   SbMoneyUnit unit = default_unit;
   SbNumber amount, result;
   gint64 value;
-  gsize len = strlen (clean);
 
-  if (g_str_has_suffix (clean, "万元"))
-    unit = SB_MONEY_UNIT_WAN, len -= strlen ("万元");
-  else if (g_str_has_suffix (clean, "万"))
-    unit = SB_MONEY_UNIT_WAN, len -= strlen ("万");
-  else if (g_str_has_suffix (clean, "元"))
-    unit = SB_MONEY_UNIT_YUAN, len -= strlen ("元");
-  clean[len] = '\0';
-
-  if (len == 0)
+  if (!g_regex_match (money_syntax (), mapped, 0, &match))
     {
       g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is not an amount of money"), text);
       return FALSE;
     }
+  number = g_match_info_fetch (match, 1);
+  unit_text = g_match_info_fetch (match, 2);
+  if (unit_text != NULL && unit_text[0] == 'W')
+    unit = SB_MONEY_UNIT_WAN;
+  else if (unit_text != NULL && unit_text[0] == 'Y')
+    unit = SB_MONEY_UNIT_YUAN;
 
-  if (!sb_number_parse_decimal (clean, unit == SB_MONEY_UNIT_WAN ? 4 : 0, &amount, &local_error))
+  /* the grouping commas were checked: drop them */
+  digits = g_string_new (number);
+  g_string_replace (digits, ",", "", 0);
+
+  if (!sb_number_parse_decimal (digits->str, unit == SB_MONEY_UNIT_WAN ? 4 : 0, &amount, &local_error))
     {
-      if (g_error_matches (local_error, SB_ERROR, SB_ERROR_INVALID_INPUT) &&
-          strchr (clean, '.') != NULL && g_regex_match_simple ("^[-+]?[0-9]*\\.[0-9]+$", clean, 0, 0))
+      if (g_error_matches (local_error, SB_ERROR, SB_ERROR_INVALID_INPUT) && strchr (digits->str, '.') != NULL)
         g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT,
                      unit == SB_MONEY_UNIT_WAN
                      ? _("“%s”: amounts in 万元 take at most 4 decimal places (1 元)")
                      : _("“%s”: amounts in 元 are whole numbers"),
                      text);
       else
-        g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is not an amount of money"), text);
+        g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is too large an amount"), text);
       return FALSE;
     }
 
   if (unit == SB_MONEY_UNIT_WAN &&
-      !sb_number_mul (amount, sb_number_from_int (10000), &result, error))
-    return FALSE;
+      !sb_number_mul (amount, sb_number_from_int (10000), &result, NULL))
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, _("“%s” is too large an amount"), text);
+      return FALSE;
+    }
   if (unit == SB_MONEY_UNIT_YUAN)
     result = amount;
 
@@ -487,13 +544,14 @@ sb_money_format_yuan (gint64 yuan)
         g_string_append_c (out, ',');
       g_string_append_c (out, digits->str[i]);
     }
-  g_string_append (out, "元");
+  g_string_append (out, " yuan");
   return g_string_free (out, FALSE);
 }
 
 /* An amount computed by a rule (half of 1,600,001 元) need not be whole 元;
- * it is shown as it is — 80.00005万元 or 800,000.5元 — never rounded into
- * a figure that seems to contradict the verdict. */
+ * it is shown as it is — 80.00005万元 or 800,000.5 yuan — never rounded into
+ * a figure that seems to contradict the verdict. Whatever its size, an
+ * amount keeps its unit. */
 char *
 sb_money_format_exact (SbNumber yuan,
                        gboolean in_wan)
@@ -516,13 +574,16 @@ sb_money_format_exact (SbNumber yuan,
   if (!sb_number_floor (yuan.num < 0 ? sb_number_negate (yuan) : yuan, &floor_value, NULL) ||
       !sb_number_to_int (floor_value, &integer) ||
       !sb_number_sub (yuan.num < 0 ? sb_number_negate (yuan) : yuan, floor_value, &rest, NULL))
-    return sb_number_format (yuan, 4);
+    {
+      g_autofree char *number = sb_number_format (yuan, 4);
+      return g_strdup_printf (in_wan ? "%s元" : "%s yuan", number);
+    }
 
   fraction = sb_number_format (rest, 4);
   if (g_str_equal (fraction, "1"))   /* 0.99995 and up rounds to the next 元 */
     integer++;
   whole = sb_money_format_yuan (integer);
-  whole[strlen (whole) - strlen ("元")] = '\0';
-  return g_strdup_printf ("%s%s%s元", yuan.num < 0 ? "-" : "", whole,
+  whole[strlen (whole) - strlen (" yuan")] = '\0';
+  return g_strdup_printf ("%s%s%s yuan", yuan.num < 0 ? "-" : "", whole,
                           g_str_has_prefix (fraction, "0.") ? fraction + 1 : "");
 }

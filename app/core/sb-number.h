@@ -73,10 +73,18 @@ typedef enum {
   SB_MONEY_UNIT_YUAN,  /* 元 */
 } SbMoneyUnit;
 
+/* An amount in the money syntax of forms/README.md ("Amounts of money"):
+ * blanks around it, an optional ¥/￥, a sign, digits (ASCII or full-width)
+ * either ungrouped or grouped by three with "," or "，", decimals after a
+ * digit, and a unit 万/万元/元 (else @default_unit). 万元 take at most 4
+ * decimals, 元 none: nothing is rounded. */
 gboolean  sb_money_parse            (const char     *text,
                                      SbMoneyUnit     default_unit,
                                      gint64         *yuan,
                                      GError        **error);
+/* Whether @text is an amount in the money syntax that names its unit
+ * (万, 万元 or 元), as a definition's bounds must. */
+gboolean  sb_money_has_unit         (const char     *text);
 char     *sb_money_format_wan       (gint64          yuan);
 char     *sb_money_format_yuan      (gint64          yuan);
 char     *sb_money_format_exact     (SbNumber        yuan,

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <locale.h>
+
 #include "sb-problem.h"
 
 G_DEFINE_BOXED_TYPE (SbProblem, sb_problem, sb_problem_copy, sb_problem_free)
@@ -88,6 +90,13 @@ gboolean
 sb_prefer_chinese (void)
 {
   const char *const *languages = g_get_language_names ();
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  /* in the C locale (or one that is not installed, which leaves C) gettext
+   * translates nothing, whatever LANGUAGE says: neither do the messages,
+   * so that a line is never half Chinese, half English */
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    return FALSE;
 
   for (guint i = 0; languages[i] != NULL; i++)
     {

@@ -320,8 +320,13 @@ field_problem (SbValidator  *self,
                char         *zh,
                char         *en)
 {
-  add_problem (self, SB_SEVERITY_ERROR, code, where->path, where->top,
-               sb_field_get_citation (field), zh, en);
+  const SbCitation *citation = sb_field_get_citation (field);
+
+  /* a cell of a table, a part of a person: the clause of the field that
+   * holds them, unless the column or part cites its own */
+  if ((citation == NULL || citation->clause == NULL) && where->top != NULL)
+    citation = sb_field_get_citation (where->top);
+  add_problem (self, SB_SEVERITY_ERROR, code, where->path, where->top, citation, zh, en);
 }
 
 static void check_value (SbValidator *self, SbField *field, const SbValue *value, Where *where);
@@ -744,7 +749,15 @@ run_rule (SbValidator   *self,
 failed:
   {
     g_autofree char *what = g_strdup_printf ("rule %s", sb_rule_get_id (rule));
+    const SbCitation *citation = sb_rule_get_citation (rule);
+
     add_evaluation_problem (self, what, sb_rule_get_path (rule), path, first, error);
+    if (citation != NULL && citation->clause != NULL)
+      {
+        problem = g_ptr_array_index (self->problems, self->problems->len - 1);
+        problem->clause = g_strdup (citation->clause);
+        problem->quote = g_strdup (citation->quote);
+      }
   }
 }
 
@@ -910,11 +923,18 @@ check_attachment_file (SbValidator            *self,
                  g_strdup_printf ("附件「%s」的文件 %s 是空文件。", spec->title.zh, shown),
                  g_strdup_printf ("The file %s for “%s” is empty.", shown, spec->title.en));
   else if (size > spec->max_size_mb * 1024 * 1024)
-    add_problem (self, SB_SEVERITY_ERROR, "attachment_too_large", path, NULL, &spec->citation,
-                 g_strdup_printf ("附件「%s」的文件 %s 为 %.1f MB，超过 %" G_GINT64_FORMAT " MB 的上限。",
-                                  spec->title.zh, shown, size / 1048576.0, spec->max_size_mb),
-                 g_strdup_printf ("The file %s for “%s” is %.1f MB, over the limit of %" G_GINT64_FORMAT " MB.",
-                                  shown, spec->title.en, size / 1048576.0, spec->max_size_mb));
+    {
+      /* tenths of a MiB rounded up, so that a file over the limit never
+       * reads as the limit; digits only, the same in every locale */
+      gint64 tenths = (size * 10 + 1048575) / 1048576;
+      g_autofree char *mb = g_strdup_printf ("%" G_GINT64_FORMAT ".%d", tenths / 10, (int) (tenths % 10));
+
+      add_problem (self, SB_SEVERITY_ERROR, "attachment_too_large", path, NULL, &spec->citation,
+                   g_strdup_printf ("附件「%s」的文件 %s 为 %s MB，超过 %" G_GINT64_FORMAT " MB 的上限。",
+                                    spec->title.zh, shown, mb, spec->max_size_mb),
+                   g_strdup_printf ("The file %s for “%s” is %s MB, over the limit of %" G_GINT64_FORMAT " MB.",
+                                    shown, spec->title.en, mb, spec->max_size_mb));
+    }
   else if (!content_matches (format, head, head_length))
     add_problem (self, SB_SEVERITY_ERROR, "attachment_content", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 的内容不是 %s 文件（可能已损坏或扩展名有误）。",

@@ -1,0 +1,380 @@
+/* test-faults.c — saving a draft when the process dies, the disk is full or
+ * the folder is read-only: the file on disk is always the old or the new
+ * version, whole, and a failed save says why
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "sb-catalog.h"
+#include "sb-draft.h"
+#include "sb-error.h"
+#include "sb-value.h"
+
+#define KILLS 600
+
+static SbDraft *
+load_sample (SbCatalog *catalog)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json");
+  g_autoptr(GError) error = NULL;
+  SbDraft *draft = sb_draft_load (file, catalog, &error);
+
+  g_assert_no_error (error);
+  return draft;
+}
+
+/* Version @n of the draft: a different text, of a different length, so a
+ * file cut short or mixed from two versions cannot pass for either. */
+static void
+set_version (SbDraft *draft,
+             guint    n)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_string_printf (text, "版本%u：", n);
+  for (guint i = 0; i < (n % 7) * 300; i++)
+    g_string_append (text, "研");
+  sb_draft_set_value (draft, "research_content", sb_value_new_string (text->str));
+}
+
+static char *
+version_text (SbDraft *draft)
+{
+  const SbValue *value = sb_draft_get_value (draft, "research_content");
+
+  return g_strdup (sb_value_get_string (value));
+}
+
+/* Files in @dir other than @keep: temporary files a killed save left. */
+static guint
+remove_strays (const char *dir,
+               const char *keep)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint strays = 0;
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = NULL;
+
+      if (g_str_equal (name, keep))
+        continue;
+      path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+      strays++;
+    }
+  return strays;
+}
+
+static char *
+make_work_dir (void)
+{
+  /* a memory file system when there is one: fsync costs nothing there, so
+   * hundreds of saves take a moment; the atomicity is the same */
+  if (g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) && g_access ("/dev/shm", W_OK) == 0)
+    {
+      g_autofree char *template = g_strdup ("/dev/shm/shenbao-faults-XXXXXX");
+      if (g_mkdtemp (template) != NULL)
+        return g_steal_pointer (&template);
+    }
+  return g_dir_make_tmp ("shenbao-faults-XXXXXX", NULL);
+}
+
+/* A child saves version n + 1 over version n and is killed at a random
+ * moment; the file is then version n or n + 1, complete. */
+static void
+test_killed_while_saving (void)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
+  g_autoptr(SbDraft) draft = load_sample (catalog);
+  g_autofree char *dir = make_work_dir ();
+  g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRand) rand = g_rand_new ();
+  guint old_kept = 0, new_written = 0, strays = 0;
+  guint current = 0;
+
+  set_version (draft, current);
+  g_assert_true (sb_draft_save (draft, file, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < KILLS; i++)
+    {
+      g_autofree char *old_bytes = NULL;
+      g_autofree char *expected_old = NULL;
+      g_autofree char *expected_new = NULL;
+      g_autofree char *now = NULL;
+      g_autoptr(SbDraft) reread = NULL;
+      gsize old_length;
+      int status;
+      pid_t child;
+
+      g_assert_true (g_file_get_contents (path, &old_bytes, &old_length, NULL));
+      expected_old = version_text (draft);
+      set_version (draft, current + 1);
+      expected_new = version_text (draft);
+
+      child = fork ();
+      g_assert_cmpint (child, >=, 0);
+      if (child == 0)
+        {
+          sb_draft_save (draft, file, NULL);
+          _exit (0);
+        }
+      g_usleep (g_rand_int_range (rand, 0, 1500));
+      kill (child, SIGKILL);
+      g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+
+      /* the final name always holds a whole draft */
+      reread = sb_draft_load (file, catalog, &error);
+      g_assert_no_error (error);
+      now = version_text (reread);
+      if (g_str_equal (now, expected_old))
+        {
+          g_autofree char *bytes = NULL;
+          gsize length;
+
+          g_assert_true (g_file_get_contents (path, &bytes, &length, NULL));
+          g_assert_cmpmem (bytes, length, old_bytes, old_length);
+          set_version (draft, current);
+          old_kept++;
+        }
+      else
+        {
+          g_assert_cmpstr (now, ==, expected_new);
+          current++;
+          new_written++;
+        }
+      strays += remove_strays (dir, "draft.json");
+    }
+
+  g_test_message ("%u kills: old version kept %u times, new version written %u times, %u temporary files left",
+                  KILLS, old_kept, new_written, strays);
+  /* the kills fell on both sides of the rename */
+  g_assert_cmpuint (old_kept, >, 0);
+  g_assert_cmpuint (new_written, >, 0);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A failed save: the error names the file and the reason, the old file is
+ * untouched and no temporary file is left. */
+static void
+assert_save_fails_cleanly (SbDraft    *draft,
+                           const char *dir,
+                           const char *old_bytes,
+                           gsize       old_length,
+                           GError     *error)
+{
+  g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
+  g_autofree char *bytes = NULL;
+  gsize length;
+
+  g_assert_error (error, SB_ERROR, SB_ERROR_FAILED);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_nonnull (strstr (error->message, "could not be saved: "));
+  g_assert_true (g_file_get_contents (path, &bytes, &length, NULL));
+  g_assert_cmpmem (bytes, length, old_bytes, old_length);
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (listing) != NULL)
+    n++;
+  return n;
+}
+
+/* The old draft, then a save of a draft too big for what is left. */
+static void
+save_old_then_big (SbDraft     *draft,
+                   const char  *dir,
+                   char       **old_bytes,
+                   gsize       *old_length)
+{
+  g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  set_version (draft, 1);
+  g_assert_true (sb_draft_save (draft, file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, old_bytes, old_length, NULL));
+  set_version (draft, 6);   /* 1,800 characters more */
+}
+
+/* A disk that fills up during the save: a small tmpfs, when this test may
+ * mount one. */
+static void
+test_disk_full (void)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
+  g_autoptr(SbDraft) draft = load_sample (catalog);
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-diskfull-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_bytes = NULL;
+  g_autofree char *filler = NULL;
+  gsize old_length;
+
+  if (mount ("tmpfs", dir, "tmpfs", 0, "size=64k") != 0)
+    {
+      g_test_skip_printf ("cannot mount a tmpfs here (%s); /faults/file-size-limit covers a failing write",
+                          g_strerror (errno));
+      g_rmdir (dir);
+      return;
+    }
+
+  save_old_then_big (draft, dir, &old_bytes, &old_length);
+  /* fill what is left */
+  filler = g_build_filename (dir, "filler", NULL);
+  {
+    FILE *f = fopen (filler, "w");
+    static const char block[1024];
+
+    while (fwrite (block, 1, sizeof block, f) == sizeof block && fflush (f) == 0)
+      ;
+    fclose (f);
+  }
+  g_assert_false (sb_draft_save (draft, file, &error));
+  assert_save_fails_cleanly (draft, dir, old_bytes, old_length, error);
+  g_assert_nonnull (strstr (error->message, g_strerror (ENOSPC)));
+  g_assert_cmpuint (count_files (dir), ==, 2);   /* draft.json, filler */
+
+  g_assert_cmpint (umount (dir), ==, 0);
+  g_rmdir (dir);
+}
+
+/* The same through a failing write anywhere: a file size limit in a child
+ * process. */
+static void
+test_file_size_limit (void)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
+  g_autoptr(SbDraft) draft = load_sample (catalog);
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-limit-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
+  g_autofree char *old_bytes = NULL;
+  gsize old_length;
+  int pipe_fds[2];
+  int status;
+  pid_t child;
+
+  save_old_then_big (draft, dir, &old_bytes, &old_length);
+  g_assert_cmpint (pipe (pipe_fds), ==, 0);
+
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GError) error = NULL;
+      struct rlimit limit = { old_length + 100, old_length + 100 };
+
+      signal (SIGXFSZ, SIG_IGN);
+      setrlimit (RLIMIT_FSIZE, &limit);
+      if (sb_draft_save (draft, file, &error))
+        _exit (3);
+      if (write (pipe_fds[1], error->message, strlen (error->message)) < 0)
+        _exit (4);
+      _exit (0);
+    }
+  close (pipe_fds[1]);
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  {
+    char message[1024] = { 0 };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_cmpint (read (pipe_fds[0], message, sizeof message - 1), >, 0);
+    error = g_error_new_literal (SB_ERROR, SB_ERROR_FAILED, message);
+    assert_save_fails_cleanly (draft, dir, old_bytes, old_length, error);
+    g_assert_nonnull (strstr (error->message, g_strerror (EFBIG)));
+  }
+  close (pipe_fds[0]);
+  g_assert_cmpuint (count_files (dir), ==, 1);
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A folder that cannot be written: a read-only mount (root ignores
+ * permissions), or a folder without write permission. */
+static void
+test_read_only_folder (void)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
+  g_autoptr(SbDraft) draft = load_sample (catalog);
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-ro-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "draft.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *old_bytes = NULL;
+  gsize old_length;
+  gboolean mounted = FALSE;
+
+  if (geteuid () == 0)
+    {
+      if (mount ("tmpfs", dir, "tmpfs", 0, "size=1m") != 0)
+        {
+          g_test_skip_printf ("running as root without the right to mount (%s)", g_strerror (errno));
+          g_rmdir (dir);
+          return;
+        }
+      mounted = TRUE;
+    }
+
+  save_old_then_big (draft, dir, &old_bytes, &old_length);
+  if (mounted)
+    g_assert_cmpint (mount ("tmpfs", dir, "tmpfs", MS_REMOUNT | MS_RDONLY, "size=1m"), ==, 0);
+  else
+    g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+
+  g_assert_false (sb_draft_save (draft, file, &error));
+  assert_save_fails_cleanly (draft, dir, old_bytes, old_length, error);
+  g_assert_cmpuint (count_files (dir), ==, 1);
+
+  if (mounted)
+    g_assert_cmpint (umount (dir), ==, 0);
+  else
+    {
+      g_chmod (dir, 0700);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  /* no GIO module threads: the children are forked */
+  g_setenv ("GIO_USE_VFS", "local", TRUE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/faults/killed-while-saving", test_killed_while_saving);
+  g_test_add_func ("/faults/disk-full", test_disk_full);
+  g_test_add_func ("/faults/file-size-limit", test_file_size_limit);
+  g_test_add_func ("/faults/read-only-folder", test_read_only_folder);
+
+  return g_test_run ();
+}
