@@ -651,7 +651,7 @@ test_hostile_definition (void)
 
   g_assert_true (g_file_get_contents (SOURCE_DIR "/forms/nantong-2023-qianzhan.json", &nantong, NULL, NULL));
   text = g_string_new (nantong);
-  g_assert_cmpuint (g_string_replace (text, "\"version\": 1,", "\"version\": 7,", 1), ==, 1);
+  g_assert_cmpuint (g_string_replace (text, "\"version\": 2,", "\"version\": 7,", 1), ==, 1);
   g_assert_cmpuint (g_string_replace (text, "Nantong 2023", "\\u001b[2J\\r\\u202eNantong", 0), >=, 1);
   g_assert_true (g_file_set_contents (path, text->str, -1, NULL));
 
@@ -1052,7 +1052,7 @@ test_override_named (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Definition: "));
   g_assert_nonnull (strstr (run.out, "mine.json (user folder)"));
-  g_assert_nonnull (strstr (run.err, "mine.json replaces the built-in definition of “nantong-2023-qianzhan” version 1"));
+  g_assert_nonnull (strstr (run.err, "mine.json replaces the built-in definition of “nantong-2023-qianzhan” version 2"));
 
   run_shenbao (&json, env, "validate", "--json", "--no-files", SAMPLE, NULL);
   g_assert_nonnull (strstr (json.out, "\"origin\" : \"user\""));
