@@ -189,8 +189,9 @@ test_expression_errors (void)
   }
 }
 
-/* 100,000 fields, each calculated from the next: loads, in order, without
- * exhausting the stack; closing the chain into a loop is reported. */
+/* 8,000 fields (as many as fit in the largest definition file), each
+ * calculated from the next: loads, in order, without exhausting the stack;
+ * closing the chain into a loop is reported. */
 static void
 test_long_dependency_chain (void)
 {
@@ -198,7 +199,7 @@ test_long_dependency_chain (void)
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SbCall) call = NULL;
-  const guint n = 100000;
+  const guint n = 8000;
 
   for (guint i = 0; i < n; i++)
     {
@@ -213,8 +214,8 @@ test_long_dependency_chain (void)
   g_assert_cmpuint (sb_call_get_evaluation_order (call)->len, ==, n + 3);
   g_assert_true (g_ptr_array_index (sb_call_get_evaluation_order (call), 0) == sb_call_find_field (call, "total"));
 
-  g_string_replace (fields, "f99999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}",
-                    "f99999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}, \"calculate\": \"f0\"", 1);
+  g_string_replace (fields, "f7999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}",
+                    "f7999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}, \"calculate\": \"f0\"", 1);
   g_free (text);
   text = make (fields->str, NULL, NULL);
   assert_rejected (text, "$.steps[0].fields[3]", "cycle (through “relevant” or “calculate”): f0 → f1 → f2");
@@ -277,23 +278,63 @@ test_hostile_json (void)
     g_string_append_c (deep, ']');
   assert_rejected (deep->str, NULL, "nested deeper than 64 levels");
 
-  /* a 10 MB label: refused with its path */
+  /* a label of exactly 64 KiB loads; one byte more is refused with its path */
   {
-    g_autoptr(GString) label = g_string_new (",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"");
+    g_autoptr(GString) label = g_string_new (NULL);
+    g_autofree char *fields = NULL;
     g_autofree char *text = NULL;
+    g_autoptr(SbCall) loaded = NULL;
 
-    for (int i = 0; i < 10 * 1024 * 1024 / 8; i++)
-      g_string_append (label, "abcdefgh");
-    g_string_append (label, "\", \"en\": \"X\"}}");
-    text = make (label->str, NULL, NULL);
+    while (label->len < SB_JSON_MAX_DEFINITION_TEXT)
+      g_string_append_c (label, 'a');
+    fields = g_strdup_printf (",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"%s\", \"en\": \"X\"}}", label->str);
+    text = make (fields, NULL, NULL);
+    loaded = load (text, -1, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&fields, g_free);
+    g_clear_pointer (&text, g_free);
+
+    g_string_append_c (label, 'a');
+    fields = g_strdup_printf (",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"%s\", \"en\": \"X\"}}", label->str);
+    text = make (fields, NULL, NULL);
     assert_rejected (text, "$.steps[0].fields[3].label.zh", "longer than 64 KiB");
   }
 
-  /* a 17 MB string in a definition */
-  for (int i = 0; i < 17 * 1024 * 1024 / 8; i++)
-    g_string_append (huge, "abcdefgh");
-  g_string_append (huge, "\"}");
-  assert_rejected (huge->str, "$.format", "longer than 16 MiB");
+  /* a definition of exactly 1 MiB loads; one byte more is refused */
+  {
+    g_autoptr(GString) padded = g_string_new (valid);
+    g_autoptr(SbCall) loaded = NULL;
+
+    while (padded->len < SB_CALL_MAX_FILE_BYTES)
+      g_string_append_c (padded, ' ');
+    loaded = load (padded->str, -1, &error);
+    g_assert_no_error (error);
+    g_string_append_c (padded, ' ');
+    assert_rejected (padded->str, NULL, "the file is larger than 1 MiB");
+  }
+
+  /* the JSON scan reads a string of exactly 1 MiB; one byte more is refused */
+  {
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(JsonNode) node = NULL;
+
+    while (huge->len < strlen ("{\"format\": \"") + SB_JSON_MAX_STRING_BYTES)
+      g_string_append_c (huge, 'a');
+    g_string_append (huge, "\"}");
+    bytes = g_bytes_new (huge->str, huge->len);
+    node = sb_json_parse_bytes (bytes, "huge.json", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+    g_clear_pointer (&bytes, g_bytes_unref);
+    g_clear_pointer (&node, json_node_unref);
+
+    g_string_insert_c (huge, strlen ("{\"format\": \""), 'a');
+    bytes = g_bytes_new (huge->str, huge->len);
+    node = sb_json_parse_bytes (bytes, "huge.json", &error);
+    g_assert_null (node);
+    g_assert_nonnull (strstr (error->message, "a string is longer than 1 MiB"));
+    g_clear_error (&error);
+  }
 }
 
 static void

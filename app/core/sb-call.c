@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-call.h"
+#include "sb-file.h"
 
 #define CALL_ERROR SB_ERROR_INVALID_CALL
 #define FORMAT_NAME "shenbao-call"
@@ -595,6 +596,13 @@ compile_all (SbCall  *self,
 {
   SbExprResolver resolver = self->resolver;
 
+  if (sb_call_count_rules (self) > SB_CALL_MAX_RULES)
+    {
+      sb_set_error_at (error, CALL_ERROR, self->file, "$.rules", _("the call has %u rules; at most %d are allowed"),
+                       sb_call_count_rules (self), SB_CALL_MAX_RULES);
+      return FALSE;
+    }
+
   if (!check_guide_programmes (self, error))
     return FALSE;
 
@@ -742,6 +750,12 @@ sb_call_new_from_bytes (GBytes      *bytes,
 
   self->file = g_strdup (display_name);
   self->resolver = (SbExprResolver) { resolve_name, resolve_deadline, self };
+  if (g_bytes_get_size (bytes) > SB_CALL_MAX_FILE_BYTES)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE, _("%s: the file is larger than %u MiB"),
+                   display_name, (guint) (SB_CALL_MAX_FILE_BYTES / (1024 * 1024)));
+      return NULL;
+    }
   root = sb_json_parse_bytes (bytes, display_name, error);
   if (root == NULL)
     return NULL;
@@ -756,7 +770,7 @@ SbCall *
 sb_call_new_from_file (GFile   *file,
                        GError **error)
 {
-  g_autoptr(GBytes) bytes = sb_json_read_file (file, error);
+  g_autoptr(GBytes) bytes = sb_file_read (file, SB_CALL_MAX_FILE_BYTES, SB_FILE_DEFAULT, error);
   g_autofree char *name = g_file_get_parse_name (file);
 
   if (bytes == NULL)

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 
 #define SB_TYPE_CALL (sb_call_get_type ())
 
+/* a call definition file; the largest real one is about 150 KB */
+#define SB_CALL_MAX_FILE_BYTES (1024 * 1024)
+/* rules of a call, counted over its top-level and row rules */
+#define SB_CALL_MAX_RULES 2000
+
 G_DECLARE_FINAL_TYPE (SbCall, sb_call, SB, CALL, GObject)
 
 typedef struct {

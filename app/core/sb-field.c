@@ -649,8 +649,8 @@ read_type_specific (SbField       *self,
     {
     case SB_FIELD_TEXT:
     case SB_FIELD_TEXTAREA:
-      return sb_json_reader_int (reader, "min_length", FALSE, 0, 1000000, &self->min_length, error) &&
-             sb_json_reader_int (reader, "max_length", FALSE, 1, 1000000, &self->max_length, error) &&
+      return sb_json_reader_int (reader, "min_length", FALSE, 0, SB_FIELD_MAX_LENGTH, &self->min_length, error) &&
+             sb_json_reader_int (reader, "max_length", FALSE, 1, SB_FIELD_MAX_LENGTH, &self->max_length, error) &&
              read_format (self, reader, error);
     case SB_FIELD_MONEY:
       /* no typed amount is negative unless a definition says so; a
@@ -683,8 +683,8 @@ read_type_specific (SbField       *self,
       return read_parts (self, reader, error);
     case SB_FIELD_TABLE:
       return read_columns (self, reader, error) &&
-             sb_json_reader_int (reader, "min_rows", FALSE, 0, 10000, &self->min_rows, error) &&
-             sb_json_reader_int (reader, "max_rows", FALSE, 1, 10000, &self->max_rows, error) &&
+             sb_json_reader_int (reader, "min_rows", FALSE, 0, SB_FIELD_MAX_ROWS, &self->min_rows, error) &&
+             sb_json_reader_int (reader, "max_rows", FALSE, 1, SB_FIELD_MAX_ROWS, &self->max_rows, error) &&
              sb_rule_read_array (reader, "row_rules", self->row_rules, error);
     default:
       return TRUE;

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 
 #define SB_TYPE_FIELD (sb_field_get_type ())
 
+/* the largest max_length and max_rows a definition may set; also the most
+ * rows a draft's table may have */
+#define SB_FIELD_MAX_LENGTH 100000
+#define SB_FIELD_MAX_ROWS 1000
+
 G_DECLARE_FINAL_TYPE (SbField, sb_field, SB, FIELD, GObject)
 
 typedef enum {

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-checks.h"
+#include "sb-file.h"
 #include "sb-json.h"
 #include "sb-validator.h"
 
@@ -788,43 +789,6 @@ resolve_attachment (SbValidator *self,
   return g_file_new_for_path (name);
 }
 
-/* Reads the file once: its size, its first bytes and its SHA-256. */
-static gboolean
-inspect_file (GFile    *file,
-              gint64   *size,
-              guint8   *head,
-              gsize    *head_length,
-              char    **sha256,
-              GError  **error)
-{
-  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, error);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = g_malloc (64 * 1024);
-  gssize n;
-
-  if (stream == NULL)
-    return FALSE;
-
-  *size = 0;
-  *head_length = 0;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, 64 * 1024, NULL, error)) > 0)
-    {
-      if (*head_length < 16)
-        {
-          gsize take = MIN ((gsize) n, 16 - *head_length);
-          memcpy (head + *head_length, buffer, take);
-          *head_length += take;
-        }
-      g_checksum_update (checksum, buffer, n);
-      *size += n;
-    }
-  if (n < 0)
-    return FALSE;
-
-  *sha256 = g_strdup (g_checksum_get_string (checksum));
-  return TRUE;
-}
-
 static void
 check_attachment_file (SbValidator            *self,
                        const SbAttachmentSpec *spec,
@@ -833,12 +797,11 @@ check_attachment_file (SbValidator            *self,
 {
   g_autoptr(GFile) file = resolve_attachment (self, ref->file);
   g_autofree char *shown = g_file_get_parse_name (file);
-  g_autofree char *sha256 = NULL;
+  g_autofree char *local = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
   g_autofree char *format = format_of_name (ref->file);
-  guint8 head[16];
-  gsize head_length = 0;
-  gint64 size = 0;
+  gint64 limit = spec->max_size_mb * 1024 * 1024;
+  g_auto(SbFileDigest) digest = { 0 };
 
   if (!g_strv_contains ((const char *const *) spec->formats, format))
     {
@@ -852,7 +815,10 @@ check_attachment_file (SbValidator            *self,
       return;
     }
 
-  if (!inspect_file (file, &size, head, &head_length, &sha256, &error))
+  /* only a regular file is read, and never more than its limit + 1 byte */
+  if (local == NULL)
+    g_set_error (&error, SB_ERROR, SB_ERROR_FAILED, _("only local files can be read"));
+  if (local == NULL || !sb_file_digest (local, limit, &digest, &error))
     {
       add_problem (self, SB_SEVERITY_ERROR, "attachment_missing_file", path, NULL, &spec->citation,
                    g_strdup_printf ("附件「%s」的文件 %s 无法读取：%s", spec->title.zh, shown, error->message),
@@ -860,24 +826,25 @@ check_attachment_file (SbValidator            *self,
       return;
     }
 
-  if (size == 0)
+  if (digest.size == 0)
     add_problem (self, SB_SEVERITY_ERROR, "attachment_empty", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 是空文件。", spec->title.zh, shown),
                  g_strdup_printf ("The file %s for “%s” is empty.", shown, spec->title.en));
-  else if (size > spec->max_size_mb * 1024 * 1024)
+  else if (digest.too_large)
     add_problem (self, SB_SEVERITY_ERROR, "attachment_too_large", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 为 %.1f MB，超过 %" G_GINT64_FORMAT " MB 的上限。",
-                                  spec->title.zh, shown, size / 1048576.0, spec->max_size_mb),
+                                  spec->title.zh, shown, digest.size / 1048576.0, spec->max_size_mb),
                  g_strdup_printf ("The file %s for “%s” is %.1f MB, over the limit of %" G_GINT64_FORMAT " MB.",
-                                  shown, spec->title.en, size / 1048576.0, spec->max_size_mb));
-  else if (!content_matches (format, head, head_length))
+                                  shown, spec->title.en, digest.size / 1048576.0, spec->max_size_mb));
+  else if (!content_matches (format, digest.head, digest.head_length))
     add_problem (self, SB_SEVERITY_ERROR, "attachment_content", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 的内容不是 %s 文件（可能已损坏或扩展名有误）。",
                                   spec->title.zh, shown, format),
                  g_strdup_printf ("The file %s for “%s” does not contain %s data (damaged, or a wrong extension).",
                                   shown, spec->title.en, format));
 
-  if ((ref->sha256 != NULL && !g_str_equal (ref->sha256, sha256)) || (ref->size >= 0 && ref->size != size))
+  if ((ref->sha256 != NULL && digest.sha256 != NULL && !g_str_equal (ref->sha256, digest.sha256)) ||
+      (ref->size >= 0 && ref->size != digest.size))
     add_problem (self, SB_SEVERITY_ERROR, "attachment_changed", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 在添加后已被修改（大小或 SHA-256 不一致），请重新添加。",
                                   spec->title.zh, shown),
