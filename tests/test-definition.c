@@ -272,6 +272,23 @@ test_hostile_json (void)
   g_assert_nonnull (strstr (error->message, "NUL byte"));
   g_clear_error (&error);
 
+  /* exactly SB_JSON_MAX_DEPTH levels are read, one more is refused */
+  for (int i = 0; i < SB_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < SB_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (deep->str, deep->len);
+    g_autoptr(JsonNode) node = sb_json_parse_bytes (bytes, "deep.json", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+  }
+  g_string_prepend_c (deep, '[');
+  g_string_append_c (deep, ']');
+  assert_rejected (deep->str, NULL, "nested deeper than 64 levels");
+  g_string_truncate (deep, 0);
+
   for (int i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
   for (int i = 0; i < 100000; i++)

@@ -278,12 +278,26 @@ test_depth_limits (void)
   g_string_append_c (nested, ')');
   assert_compile_error (nested->str, "nested more than 100 levels");
 
-  /* a flat sum of 1000 terms is fine */
+  /* a chain of exactly 1,000 operations is fine, 1,001 are not */
   g_string_truncate (chain, 0);
   g_string_append (chain, "1");
-  for (int i = 0; i < 999; i++)
+  for (int i = 0; i < SB_EXPR_MAX_TREE_DEPTH; i++)
     g_string_append (chain, " + 1");
-  assert_shows (chain->str, "1000");
+  assert_shows (chain->str, "1001");
+  g_string_append (chain, " + 1");
+  assert_compile_error (chain->str, "too long: more than 1000 operations in a row");
+
+  /* the same with 999 "and"s and a comparison at the top */
+  g_string_truncate (chain, 0);
+  g_string_append (chain, "true");
+  for (int i = 0; i < SB_EXPR_MAX_TREE_DEPTH - 1; i++)
+    g_string_append (chain, " and true");
+  g_string_prepend (chain, "(");
+  g_string_append (chain, ") == true");
+  assert_shows (chain->str, "是");
+  g_string_prepend (chain, "(true and ");
+  g_string_append (chain, ")");
+  assert_compile_error (chain->str, "too long: more than 1000 operations in a row");
 }
 
 static void

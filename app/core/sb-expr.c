@@ -205,7 +205,7 @@ node_new (NodeKind kind,
   node->kind = kind;
   node->line = line;
   node->column = column;
-  node->depth = 1;
+  node->depth = 0;   /* operations below it */
   return node;
 }
 
