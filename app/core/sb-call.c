@@ -38,6 +38,7 @@ struct _SbCall
   GHashTable *fields_by_id;
   GPtrArray  *order;             /* SbField, dependencies first */
   GPtrArray  *rules;             /* SbRule */
+  guint64     cost;              /* evaluation steps at most, see check_budget() */
   GArray     *attachments;       /* SbAttachmentSpec */
   GArray     *document_parts;    /* SbDocumentPart */
   SbText      summary_title;
@@ -590,6 +591,87 @@ check_guide_programmes (SbCall  *self,
   return TRUE;
 }
 
+/* The evaluation budget, checked once on load: what all of the call's
+ * checks can cost together on a draft at its limits stays within what one
+ * validation may spend, so no draft can make the checks run out. */
+static guint64
+sum_cost (guint64 a,
+          guint64 b)
+{
+  return a > G_MAXUINT64 - b ? G_MAXUINT64 : a + b;
+}
+
+static guint64
+expr_cost (SbExpr *expr)
+{
+  return expr != NULL ? sb_expr_get_cost (expr) : 0;
+}
+
+static guint64
+rule_cost (SbRule *rule)
+{
+  return sum_cost (sum_cost (expr_cost (sb_rule_get_when (rule)), expr_cost (sb_rule_get_check (rule))),
+                   sum_cost (sb_template_get_cost (sb_rule_get_message (rule, TRUE)),
+                             sb_template_get_cost (sb_rule_get_message (rule, FALSE))));
+}
+
+static gboolean
+check_budget (SbCall  *self,
+              GError **error)
+{
+  guint64 total = 0, most = 0;
+  const char *most_path = "$";
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      SbField *field = g_ptr_array_index (self->fields, i);
+      GPtrArray *row_rules = sb_field_get_row_rules (field);
+
+      total = sum_cost (total, sum_cost (expr_cost (sb_field_get_relevant (field)),
+                                         expr_cost (sb_field_get_calculate (field))));
+      for (guint j = 0; j < row_rules->len; j++)
+        {
+          SbRule *rule = g_ptr_array_index (row_rules, j);
+          guint64 cost = rule_cost (rule);
+
+          /* once per row */
+          cost = cost > G_MAXUINT64 / SB_EXPR_MAX_LIST_ITEMS ? G_MAXUINT64 : cost * SB_EXPR_MAX_LIST_ITEMS;
+          total = sum_cost (total, cost);
+          if (cost > most)
+            most = cost, most_path = sb_rule_get_path (rule);
+        }
+    }
+  for (guint i = 0; i < self->steps->len; i++)
+    total = sum_cost (total, expr_cost (g_array_index (self->steps, SbStep, i).relevant));
+  for (guint i = 0; i < self->attachments->len; i++)
+    total = sum_cost (total, expr_cost (g_array_index (self->attachments, SbAttachmentSpec, i).relevant));
+  for (guint i = 0; i < self->rules->len; i++)
+    {
+      SbRule *rule = g_ptr_array_index (self->rules, i);
+      guint64 cost = rule_cost (rule);
+
+      total = sum_cost (total, cost);
+      if (cost > most)
+        most = cost, most_path = sb_rule_get_path (rule);
+    }
+
+  self->cost = total;
+  if (total <= SB_EXPR_MAX_STEPS)
+    return TRUE;
+
+  sb_set_error_at (error, CALL_ERROR, self->file, most_path,
+                   _("the checks of this call could need %" PRIu64 " steps of evaluation on a draft with "
+                     "tables of %d rows, more than the %d a draft may take; this rule needs the most"),
+                   total, SB_EXPR_MAX_LIST_ITEMS, SB_EXPR_MAX_STEPS);
+  return FALSE;
+}
+
+guint64
+sb_call_get_cost (SbCall *self)
+{
+  return self->cost;
+}
+
 static gboolean
 compile_all (SbCall  *self,
              GError **error)
@@ -646,7 +728,7 @@ compile_all (SbCall  *self,
         }
     }
 
-  return check_rule_ids (self, error);
+  return check_rule_ids (self, error) && check_budget (self, error);
 }
 
 /* Evaluation order: a field's relevance and calculation read other fields,

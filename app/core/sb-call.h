@@ -66,6 +66,7 @@ GArray            *sb_call_get_document_parts     (SbCall      *self);
 const SbText      *sb_call_get_summary_title      (SbCall      *self);
 GArray            *sb_call_get_summary_columns    (SbCall      *self);
 guint              sb_call_count_rules            (SbCall      *self);
+guint64            sb_call_get_cost               (SbCall      *self);
 SbRule            *sb_call_find_rule              (SbCall      *self,
                                                    const char  *id);
 const SbExprResolver *sb_call_get_resolver        (SbCall      *self);

@@ -38,7 +38,7 @@ struct _SbField
   SbNumber     min;
   SbNumber     max;
   SbFormat     format;
-  GRegex      *pattern;
+  SbRegex     *pattern;
   SbText       pattern_hint;
   SbMoneyUnit  unit;
   guint        decimals;
@@ -145,7 +145,7 @@ sb_field_finalize (GObject *object)
   g_clear_pointer (&self->relevant, sb_expr_unref);
   g_free (self->calculate_source);
   g_clear_pointer (&self->calculate, sb_expr_unref);
-  g_clear_pointer (&self->pattern, g_regex_unref);
+  g_clear_pointer (&self->pattern, sb_regex_free);
   sb_text_clear (&self->pattern_hint);
   g_clear_pointer (&self->options, g_array_unref);
   g_free (self->options_from);
@@ -554,7 +554,7 @@ read_format (SbField       *self,
     {
       g_autoptr(GError) local_error = NULL;
 
-      self->pattern = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &local_error);
+      self->pattern = sb_regex_new (pattern, &local_error);
       if (self->pattern == NULL)
         {
           g_autofree char *pattern_path = sb_json_reader_path (reader, "pattern");
@@ -1005,7 +1005,7 @@ sb_field_get_format (SbField *self)
   return self->format;
 }
 
-GRegex *
+SbRegex *
 sb_field_get_pattern (SbField *self)
 {
   return self->pattern;

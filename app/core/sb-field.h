@@ -9,6 +9,7 @@
 #include "sb-call-parts.h"
 #include "sb-expr.h"
 #include "sb-number.h"
+#include "sb-regex.h"
 
 G_BEGIN_DECLS
 
@@ -79,7 +80,7 @@ gboolean            sb_field_get_min           (SbField      *self,
 gboolean            sb_field_get_max           (SbField      *self,
                                                 SbNumber     *out);
 SbFormat            sb_field_get_format        (SbField      *self);
-GRegex             *sb_field_get_pattern       (SbField      *self);
+SbRegex            *sb_field_get_pattern       (SbField      *self);
 const SbText       *sb_field_get_pattern_hint  (SbField      *self);
 SbMoneyUnit         sb_field_get_unit          (SbField      *self);
 guint               sb_field_get_decimals      (SbField      *self);

@@ -38,6 +38,22 @@ sb_template_free (SbTemplate *self)
   g_free (self);
 }
 
+/* the most steps rendering can take (see sb_expr_get_cost) */
+guint64
+sb_template_get_cost (SbTemplate *self)
+{
+  guint64 cost = 0;
+
+  for (guint i = 0; i < self->pieces->len; i++)
+    {
+      Piece *piece = &g_array_index (self->pieces, Piece, i);
+      guint64 piece_cost = piece->expr != NULL ? sb_expr_get_cost (piece->expr) : 0;
+
+      cost = cost > G_MAXUINT64 - piece_cost ? G_MAXUINT64 : cost + piece_cost;
+    }
+  return cost;
+}
+
 const char *
 sb_template_get_text (SbTemplate *self)
 {

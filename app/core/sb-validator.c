@@ -30,6 +30,8 @@ struct _SbValidator
   SbValue        **computed;       /* owned values of calculated fields */
   StepState       *steps;
   SbValue         *no_rows;        /* an empty table, for tables never filled in */
+  guint64          steps_left;     /* the evaluation budget of a run */
+  gboolean         budget_spent;   /* and its end reported */
 };
 
 G_DEFINE_FINAL_TYPE (SbValidator, sb_validator, G_TYPE_OBJECT)
@@ -106,6 +108,7 @@ init_context (SbValidator   *self,
   memset (context, 0, sizeof *context);
   context->lookup = lookup_field;
   context->user_data = self;
+  context->steps_left = &self->steps_left;
 }
 
 /* Problems */
@@ -141,6 +144,13 @@ add_evaluation_problem (SbValidator  *self,
                         SbField      *field,
                         const GError *error)
 {
+  /* once the budget is spent, every evaluation fails the same way: said once */
+  if (self->steps_left == 0)
+    {
+      if (self->budget_spent)
+        return;
+      self->budget_spent = TRUE;
+    }
   add_problem (self, SB_SEVERITY_ERROR, "evaluation", path, field, NULL,
                g_strdup_printf ("无法计算%s（定义 %s）：%s；在能够计算之前不能导出。", what, definition_path, error->message),
                g_strdup_printf ("%s could not be computed (definition %s): %s; export is blocked until it can be.",
@@ -335,8 +345,9 @@ check_text (SbValidator   *self,
   const char *text = sb_value_get_string (value);
   glong length = sb_value_get_length (value);
   gint64 limit;
-  GRegex *pattern = sb_field_get_pattern (field);
+  SbRegex *pattern = sb_field_get_pattern (field);
   g_autoptr(GError) regex_error = NULL;
+  gboolean matched = TRUE;
   g_autofree char *shown = NULL;
 
   if (sb_field_get_min_length (field, &limit) && length < limit)
@@ -388,11 +399,12 @@ check_text (SbValidator   *self,
       break;
     }
 
-  if (pattern != NULL && !g_regex_match_full (pattern, text, -1, 0, 0, NULL, &regex_error) && regex_error != NULL)
+  /* one run of the pattern, bounded */
+  if (pattern != NULL && !sb_regex_match (pattern, text, &matched, &regex_error))
     field_problem (self, where, field, "evaluation",
                    g_strdup_printf ("%s无法按格式要求检查：%s", where->zh, regex_error->message),
                    g_strdup_printf ("%s could not be checked against its pattern: %s", where->en, regex_error->message));
-  else if (pattern != NULL && !g_regex_match (pattern, text, 0, NULL))
+  else if (!matched)
     field_problem (self, where, field, "pattern",
                    g_strdup_printf ("%s“%s”格式不符：%s", where->zh, shown, sb_field_get_pattern_hint (field)->zh),
                    g_strdup_printf ("%s “%s” does not have the expected form: %s", where->en, shown,
@@ -927,6 +939,8 @@ sb_validator_validate (SbValidator     *self,
   self->draft = g_object_ref (draft);
   self->flags = flags;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_problem_free);
+  self->steps_left = SB_EXPR_MAX_STEPS;
+  self->budget_spent = FALSE;
 
   compute_effective_values (self);
   check_fields (self);
