@@ -121,6 +121,7 @@ sb_call_init (SbCall *self)
 
 static gboolean resolve_name (const char *name, SbExprRef *out, gpointer user_data, GError **error);
 static gboolean resolve_deadline (const char *id, SbDate *out, gpointer user_data, GError **error);
+static GArray *resolve_options (const SbExprRef *ref, gpointer user_data);
 
 /* Reading */
 
@@ -407,6 +408,19 @@ child_ids (SbField *field)
   for (guint i = 0; i < children->len; i++)
     g_string_append_printf (out, "%s%s", i ? ", " : "", sb_field_get_id (g_ptr_array_index (children, i)));
   return g_string_free (out, FALSE);
+}
+
+static GArray *
+resolve_options (const SbExprRef *ref,
+                 gpointer         user_data)
+{
+  SbField *field = ref->member != NULL ? sb_field_find_child (ref->field, ref->member) : ref->field;
+  SbFieldType type;
+
+  if (field == NULL)
+    return NULL;
+  type = sb_field_get_field_type (field);
+  return type == SB_FIELD_CHOICE || type == SB_FIELD_MULTI_CHOICE ? sb_field_get_options (field) : NULL;
 }
 
 static gboolean
@@ -831,7 +845,12 @@ sb_call_new_from_bytes (GBytes      *bytes,
   g_autoptr(JsonNode) root = NULL;
 
   self->file = g_strdup (display_name);
-  self->resolver = (SbExprResolver) { resolve_name, resolve_deadline, self };
+  self->resolver = (SbExprResolver) {
+    .resolve = resolve_name,
+    .deadline = resolve_deadline,
+    .options = resolve_options,
+    .user_data = self,
+  };
   if (g_bytes_get_size (bytes) > SB_CALL_MAX_FILE_BYTES)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE, _("%s: the file is larger than %u MiB"),

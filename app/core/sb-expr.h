@@ -88,6 +88,10 @@ typedef struct {
                         SbDate      *out,
                         gpointer     user_data,
                         GError     **error);
+  /* the options (SbOption) of the choice that a reference names, or NULL:
+   * what a message shows for a choice without knowing fields */
+  GArray  *(*options)  (const SbExprRef *ref,
+                        gpointer         user_data);
   gpointer user_data;
 } SbExprResolver;
 

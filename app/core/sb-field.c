@@ -1039,14 +1039,7 @@ const SbOption *
 sb_field_find_option (SbField    *self,
                       const char *value)
 {
-  for (guint i = 0; i < self->options->len; i++)
-    {
-      const SbOption *option = &g_array_index (self->options, SbOption, i);
-
-      if (g_str_equal (option->value, value))
-        return option;
-    }
-  return NULL;
+  return sb_options_find (self->options, value);
 }
 
 gboolean

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "sb-field.h"
 #include "sb-rule.h"
 
 #define CALL_ERROR SB_ERROR_INVALID_CALL
@@ -27,7 +26,7 @@ struct _SbRule
   SbTemplate  *message_en;
   SbCitation   citation;
   GStrv        field_ids;
-  GPtrArray   *fields;        /* SbField, unowned: the ones a problem points at */
+  GPtrArray   *fields;        /* fields (SbField), unowned: the ones a problem points at */
 };
 
 G_DEFINE_FINAL_TYPE (SbRule, sb_rule, G_TYPE_OBJECT)
@@ -141,7 +140,7 @@ compile (const char            *source,
          const char            *path,
          const char            *member,
          const SbExprResolver  *resolver,
-         SbField               *row_table,
+         gpointer               row_table,
          GError               **error)
 {
   g_autofree char *member_path = sb_json_path_member (path, member);
@@ -169,7 +168,7 @@ compile_message (const char            *text,
                  const char            *path,
                  const char            *language,
                  const SbExprResolver  *resolver,
-                 SbField               *row_table,
+                 gpointer               row_table,
                  GError               **error)
 {
   g_autofree char *message_path = sb_json_path_member (path, "message");
@@ -225,7 +224,7 @@ gboolean
 sb_rule_compile (SbRule                *self,
                  const SbExprResolver  *resolver,
                  const char            *file,
-                 SbField               *row_table,
+                 gpointer               row_table,
                  GError               **error)
 {
   if (self->when_source != NULL &&

@@ -17,8 +17,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SbRule, sb_rule, SB, RULE, GObject)
 
-typedef struct _SbField SbField;
-
 SbRule            *sb_rule_new_from_json   (JsonNode              *node,
                                             const char            *file,
                                             const char            *path,
@@ -30,7 +28,7 @@ gboolean           sb_rule_read_array      (SbJsonReader          *reader,
 gboolean           sb_rule_compile         (SbRule                *self,
                                             const SbExprResolver  *resolver,
                                             const char            *file,
-                                            SbField               *row_table,
+                                            gpointer               row_table,    /* SbField */
                                             GError               **error);
 
 const char        *sb_rule_get_id          (SbRule                *self);
