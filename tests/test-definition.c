@@ -272,6 +272,24 @@ test_hostile_json (void)
   g_assert_nonnull (strstr (error->message, "NUL byte"));
   g_clear_error (&error);
 
+  /* exactly SB_JSON_MAX_VALUES values are read (an array and its items),
+   * one more is refused */
+  {
+    g_autoptr(GString) values = g_string_new ("[1");
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(JsonNode) node = NULL;
+
+    for (int i = 1; i < SB_JSON_MAX_VALUES - 1; i++)
+      g_string_append (values, ",1");
+    g_string_append_c (values, ']');
+    bytes = g_bytes_new (values->str, values->len);
+    node = sb_json_parse_bytes (bytes, "values.json", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, SB_JSON_MAX_VALUES - 1);
+    g_string_insert (values, 1, "1,");
+    assert_rejected (values->str, "$[99999]", "more than 100000 values");
+  }
+
   /* exactly SB_JSON_MAX_DEPTH levels are read, one more is refused */
   for (int i = 0; i < SB_JSON_MAX_DEPTH; i++)
     g_string_append_c (deep, '[');

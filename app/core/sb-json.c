@@ -46,6 +46,7 @@ typedef struct {
   Frame       frames[SB_JSON_MAX_DEPTH + 1];
   guint       depth;
   Expect      expect;
+  guint       values;
 } Scan;
 
 char *
@@ -515,6 +516,17 @@ scan_misplaced (Scan    *scan,
 
 /* A complete RFC 8259 check, so that whatever json-glib would read leniently
  * (comments, single quotes, trailing text) is refused here with a path. */
+/* json-glib spends some 80 bytes on each value: a cap on their number
+ * keeps the tree of any file within a few times its size. */
+static gboolean
+count_value (Scan    *scan,
+             GError **error)
+{
+  if (++scan->values > SB_JSON_MAX_VALUES)
+    return scan_fail (scan, error, _("more than %d values"), SB_JSON_MAX_VALUES);
+  return TRUE;
+}
+
 static gboolean
 scan_document (Scan    *scan,
                GError **error)
@@ -533,7 +545,7 @@ scan_document (Scan    *scan,
         }
 
       if ((c == '{' || c == '[') && expecting_value (scan))
-        ok = scan_open (scan, c == '{' ? FRAME_OBJECT : FRAME_ARRAY, error);
+        ok = count_value (scan, error) && scan_open (scan, c == '{' ? FRAME_OBJECT : FRAME_ARRAY, error);
       else if (c == '}' || c == ']')
         ok = scan_close (scan, c == '}' ? FRAME_OBJECT : FRAME_ARRAY, error);
       else if (c == ',' && scan->depth > 0)
@@ -548,17 +560,17 @@ scan_document (Scan    *scan,
         ok = scan_key (scan, &scan->frames[scan->depth - 1], error);
       else if (c == '"' && expecting_value (scan))
         {
-          ok = scan_string (scan, NULL, error);
+          ok = count_value (scan, error) && scan_string (scan, NULL, error);
           value_done (scan);
         }
       else if ((c == '-' || g_ascii_isdigit (c)) && expecting_value (scan))
         {
-          ok = scan_number (scan, error);
+          ok = count_value (scan, error) && scan_number (scan, error);
           value_done (scan);
         }
       else if (expecting_value (scan) && (c == 't' || c == 'f' || c == 'n'))
         {
-          ok = scan_literal (scan, error);
+          ok = count_value (scan, error) && scan_literal (scan, error);
           value_done (scan);
         }
       else

@@ -25,6 +25,9 @@ G_BEGIN_DECLS
  * reports with the real count; a string beyond this is a broken or hostile
  * file. */
 #define SB_JSON_MAX_STRING_BYTES (1024 * 1024)
+/* values (objects, arrays, strings, numbers, literals) in one file: a full
+ * draft of the largest call at 1,000 rows a table has under 30,000 */
+#define SB_JSON_MAX_VALUES 100000
 #define SB_JSON_MAX_DEFINITION_TEXT (64 * 1024)
 
 JsonNode   *sb_json_parse_bytes     (GBytes      *bytes,

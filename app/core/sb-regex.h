@@ -17,8 +17,8 @@ G_BEGIN_DECLS
 /* PCRE2's count of backtracking points for one match, and its depth of
  * nested backtracking; far above what a real check of a few thousand
  * characters needs */
-#define SB_REGEX_MATCH_LIMIT 100000
-#define SB_REGEX_DEPTH_LIMIT 5000
+#define SB_REGEX_MATCH_LIMIT 10000
+#define SB_REGEX_DEPTH_LIMIT 1000
 
 typedef struct _SbRegex SbRegex;
 
