@@ -92,6 +92,8 @@ write_draft (const char *name,
   return g_steal_pointer (&path);
 }
 
+static guint64 last_steps;
+
 static GPtrArray *
 validate_file (const char      *path,
                SbValidateFlags  flags)
@@ -100,10 +102,17 @@ validate_file (const char      *path,
   g_autoptr(GError) error = NULL;
   g_autoptr(SbDraft) draft = sb_draft_load (file, catalog, &error);
   g_autoptr(SbValidator) validator = NULL;
+  GPtrArray *problems;
 
   g_assert_no_error (error);
   validator = sb_validator_new (sb_draft_get_call (draft));
-  return sb_validator_validate (validator, draft, flags);
+  problems = sb_validator_validate (validator, draft, flags);
+  /* whatever the draft, the checks stay within what the call was
+   * admitted with */
+  last_steps = sb_validator_get_steps (validator);
+  g_assert_cmpuint (last_steps, <=, sb_call_get_cost (sb_draft_get_call (draft)));
+  g_assert_cmpuint (sb_call_get_cost (sb_draft_get_call (draft)), <=, SB_EXPR_MAX_STEPS);
+  return problems;
 }
 
 static SbProblem *
@@ -362,6 +371,33 @@ test_nested_row_functions (void)
   g_assert_nonnull (strstr (find (problems, "evaluation")->message_en, "needs too many steps"));
   g_assert_null (find (problems, "twice"));
   g_assert_null (find (problems, "sum"));
+  /* all(rows, any(rows, …)) stops at the first row of each any(): some
+   * 1,000 × 5 steps, plus the sum and the first pattern run */
+  g_assert_cmpuint (last_steps, >, 5 * SB_DRAFT_MAX_ROWS);
+  g_assert_cmpuint (last_steps, <, 10 * SB_DRAFT_MAX_ROWS);
+  alarm (0);
+}
+
+/* A draft that is a FIFO or a device is refused without waiting. */
+static void
+test_draft_not_regular (void)
+{
+  g_autofree char *fifo = g_build_filename (tmp_dir, "draft-pipe.json", NULL);
+  const char *paths[] = { "/dev/zero", "/dev/urandom", NULL };
+
+  watchdog ();
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  paths[2] = fifo;
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SbDraft) draft = sb_draft_load (file, catalog, &error);
+
+      g_assert_null (draft);
+      g_assert_nonnull (strstr (error->message, "is not a regular file"));
+    }
+  g_unlink (fifo);
   alarm (0);
 }
 
@@ -422,6 +458,7 @@ main (int    argc,
   g_test_add_func ("/limits/forms-folder", test_forms_folder);
   g_test_add_func ("/limits/nested-row-functions", test_nested_row_functions);
   g_test_add_func ("/limits/rules-cap", test_rules_cap);
+  g_test_add_func ("/limits/draft-not-regular", test_draft_not_regular);
 
   status = g_test_run ();
   g_object_unref (catalog);

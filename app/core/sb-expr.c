@@ -1795,8 +1795,6 @@ eval_rows (Node           *node,
   if (!eval_node (arg (node, 0), context, &table, error))
     return FALSE;
   n = list_length (&table);
-  if (!spend (context, n, error))
-    return FALSE;
 
   if (context->n_rows >= SB_EXPR_MAX_ROW_DEPTH)
     {
@@ -1809,6 +1807,9 @@ eval_rows (Node           *node,
       SbEval verdict;
       gboolean ok;
 
+      /* a step for each row visited; all() and any() stop early */
+      if (!spend (context, 1, error))
+        return FALSE;
       context->rows[context->n_rows].table = arg (node, 0)->ref.ref.field;
       context->rows[context->n_rows].row = g_ptr_array_index (table.items, i);
       context->n_rows++;

@@ -962,6 +962,12 @@ sb_validator_get_value (SbValidator *self,
   return self->effective[sb_field_get_index (field)];
 }
 
+guint64
+sb_validator_get_steps (SbValidator *self)
+{
+  return SB_EXPR_MAX_STEPS - self->steps_left;
+}
+
 gboolean
 sb_validator_is_relevant (SbValidator *self,
                           SbField     *field)
