@@ -641,8 +641,17 @@ check_budget (SbCall  *self,
       SbField *field = g_ptr_array_index (self->fields, i);
       GPtrArray *row_rules = sb_field_get_row_rules (field);
 
+      GPtrArray *children = sb_field_get_children (field);
+      guint64 times = sb_field_get_field_type (field) == SB_FIELD_TABLE ? SB_EXPR_MAX_LIST_ITEMS : 1;
+
       total = sum_cost (total, sum_cost (expr_cost (sb_field_get_relevant (field)),
                                          expr_cost (sb_field_get_calculate (field))));
+      /* a text's pattern runs once per value: per row in a table */
+      if (sb_field_get_pattern (field) != NULL)
+        total = sum_cost (total, SB_EXPR_REGEX_STEPS);
+      for (guint j = 0; children != NULL && j < children->len; j++)
+        if (sb_field_get_pattern (g_ptr_array_index (children, j)) != NULL)
+          total = sum_cost (total, times * SB_EXPR_REGEX_STEPS);
       for (guint j = 0; j < row_rules->len; j++)
         {
           SbRule *rule = g_ptr_array_index (row_rules, j);

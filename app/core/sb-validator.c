@@ -399,8 +399,17 @@ check_text (SbValidator   *self,
       break;
     }
 
-  /* one run of the pattern, bounded */
-  if (pattern != NULL && !sb_regex_match (pattern, text, &matched, &regex_error))
+  /* one run of the pattern, bounded by PCRE2 and counted in the budget */
+  if (pattern != NULL && self->steps_left < SB_EXPR_REGEX_STEPS)
+    {
+      self->steps_left = 0;
+      g_set_error (&regex_error, SB_ERROR, SB_ERROR_EVALUATION,
+                   _("the checks need more than %d steps of evaluation, the most a draft may take"), SB_EXPR_MAX_STEPS);
+    }
+  else if (pattern != NULL)
+    self->steps_left -= SB_EXPR_REGEX_STEPS;
+
+  if (regex_error != NULL || (pattern != NULL && !sb_regex_match (pattern, text, &matched, &regex_error)))
     field_problem (self, where, field, "evaluation",
                    g_strdup_printf ("%s无法按格式要求检查：%s", where->zh, regex_error->message),
                    g_strdup_printf ("%s could not be checked against its pattern: %s", where->en, regex_error->message));
