@@ -402,6 +402,48 @@ test_draft_not_regular (void)
   alarm (0);
 }
 
+/* The budget of the whole call: rules that fit one by one but not
+ * together are refused on load, with the costliest rule's path. Each
+ * all(rows, all(rows, true)) costs 1 + 1 + 1,000 × (1 + 1 + 1,000 + 1,000)
+ * steps; the call's patterns 100 for the code and 1,000 × 100 for the
+ * column. Four fit, five do not. */
+static void
+test_call_budget (void)
+{
+  const guint64 rule = 1 + 1 + 1000 + 1000 * (1 + 1 + 1000 + 1000);
+  const guint64 patterns = SB_EXPR_REGEX_STEPS + SB_EXPR_MAX_LIST_ITEMS * SB_EXPR_REGEX_STEPS;
+
+  for (int n = 4; n <= 5; n++)
+    {
+      g_autoptr(GString) text = g_string_new (LIMITS_CALL_HEAD " \"rules\": [");
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(SbCall) call = NULL;
+
+      for (int i = 0; i < n; i++)
+        g_string_append_printf (text, "%s{\"id\": \"r%d\", \"severity\": \"warning\", \"check\": \"all(rows, all(rows, true))\","
+                                " \"message\": {\"zh\": \"甲\", \"en\": \"A\"}, \"citation\": {\"clause\": \"一\"}}",
+                                i ? ", " : "", i);
+      g_string_append (text, "]}");
+      bytes = g_bytes_new (text->str, text->len);
+      call = sb_call_new_from_bytes (bytes, "budget.json", &error);
+      if (n == 4)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (sb_call_get_cost (call), ==, patterns + 4 * rule);
+          g_assert_cmpuint (sb_call_get_cost (call), <=, SB_EXPR_MAX_STEPS);
+        }
+      else
+        {
+          g_assert_null (call);
+          g_assert_error (error, SB_ERROR, SB_ERROR_INVALID_CALL);
+          g_assert_nonnull (strstr (error->message, "budget.json: $.rules[0]: the checks of this call could need "
+                                                    "10115110 steps of evaluation on a draft with tables of 1000 rows, "
+                                                    "more than the 10000000 a draft may take"));
+        }
+    }
+}
+
 /* At most SB_CALL_MAX_RULES rules: at the limit the call loads, one more
  * is refused. */
 static void
@@ -458,6 +500,7 @@ main (int    argc,
   g_test_add_func ("/limits/attachment-size", test_attachment_size);
   g_test_add_func ("/limits/forms-folder", test_forms_folder);
   g_test_add_func ("/limits/nested-row-functions", test_nested_row_functions);
+  g_test_add_func ("/limits/call-budget", test_call_budget);
   g_test_add_func ("/limits/rules-cap", test_rules_cap);
   g_test_add_func ("/limits/draft-not-regular", test_draft_not_regular);
 
