@@ -90,6 +90,12 @@ test_schema_errors (void)
     const char *fields, *rules, *extra, *path, *problem;
   } cases[] = {
     { NULL, NULL, "\"colour\": \"red\",", "$.colour", "unknown key “colour”" },
+    /* the largest max_length and max_rows are allowed, one more is not */
+    { ",{\"id\": \"x\", \"type\": \"text\", \"max_length\": 100001, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max_length", "100001 is outside the allowed range 1–100000" },
+    { ",{\"id\": \"x\", \"type\": \"table\", \"max_rows\": 1001, \"label\": {\"zh\": \"色\", \"en\": \"C\"},"
+      " \"columns\": [{\"id\": \"c\", \"type\": \"text\", \"label\": {\"zh\": \"列\", \"en\": \"C\"}}]}", NULL, NULL,
+      "$.steps[0].fields[3].max_rows", "1001 is outside the allowed range 1–1000" },
     { NULL, NULL, "\"paper_copies\": \"6\",", "$.paper_copies", "expected an integer, found a string" },
     { NULL, NULL, "\"paper_copies\": 6.0,", "$.paper_copies", "expected an integer, found a decimal number" },
     { ",{\"id\": \"total\", \"type\": \"money\", \"label\": {\"zh\": \"再\", \"en\": \"Again\"}}", NULL, NULL,
@@ -219,6 +225,24 @@ test_long_dependency_chain (void)
   g_free (text);
   text = make (fields->str, NULL, NULL);
   assert_rejected (text, "$.steps[0].fields[3]", "cycle (through “relevant” or “calculate”): f0 → f1 → f2");
+}
+
+static void
+test_largest_allowed (void)
+{
+  g_autofree char *text = make (",{\"id\": \"x\", \"type\": \"text\", \"max_length\": 100000, \"label\": {\"zh\": \"色\", \"en\": \"C\"}},"
+                                "{\"id\": \"t\", \"type\": \"table\", \"max_rows\": 1000, \"label\": {\"zh\": \"色\", \"en\": \"C\"},"
+                                " \"columns\": [{\"id\": \"c\", \"type\": \"text\", \"label\": {\"zh\": \"列\", \"en\": \"C\"}}]}",
+                                NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCall) call = load (text, -1, &error);
+  gint64 min, max;
+
+  g_assert_no_error (error);
+  g_assert_true (sb_field_get_max_length (sb_call_find_field (call, "x"), &max));
+  g_assert_cmpint (max, ==, SB_FIELD_MAX_LENGTH);
+  g_assert_true (sb_field_get_row_limits (sb_call_find_field (call, "t"), &min, &max));
+  g_assert_cmpint (max, ==, SB_FIELD_MAX_ROWS);
 }
 
 static void
@@ -418,6 +442,7 @@ main (int    argc,
   g_test_add_func ("/definition/schema-errors", test_schema_errors);
   g_test_add_func ("/definition/expression-errors", test_expression_errors);
   g_test_add_func ("/definition/long-dependency-chain", test_long_dependency_chain);
+  g_test_add_func ("/definition/largest-allowed", test_largest_allowed);
   g_test_add_func ("/definition/hostile-json", test_hostile_json);
   g_test_add_func ("/definition/builtin-forms-are-compiled-in", test_builtin_forms_are_compiled_in);
 
