@@ -110,6 +110,12 @@ test_schema_errors (void)
     const char *fields, *rules, *extra, *path, *problem;
   } cases[] = {
     { NULL, NULL, "\"colour\": \"red\",", "$.colour", "unknown key “colour”" },
+    /* the largest max_length and max_rows are allowed, one more is not */
+    { ",{\"id\": \"x\", \"type\": \"text\", \"max_length\": 100001, \"label\": {\"zh\": \"色\", \"en\": \"C\"}}", NULL, NULL,
+      "$.steps[0].fields[3].max_length", "100001 is outside the allowed range 1–100000" },
+    { ",{\"id\": \"x\", \"type\": \"table\", \"max_rows\": 1001, \"label\": {\"zh\": \"色\", \"en\": \"C\"},"
+      " \"columns\": [{\"id\": \"c\", \"type\": \"text\", \"label\": {\"zh\": \"列\", \"en\": \"C\"}}]}", NULL, NULL,
+      "$.steps[0].fields[3].max_rows", "1001 is outside the allowed range 1–1000" },
     { NULL, NULL, "\"paper_copies\": \"6\",", "$.paper_copies", "expected an integer, found a string" },
     { NULL, NULL, "\"paper_copies\": 6.0,", "$.paper_copies", "expected an integer, found a decimal number" },
     { ",{\"id\": \"total\", \"type\": \"money\", \"label\": {\"zh\": \"再\", \"en\": \"Again\"}}", NULL, NULL,
@@ -217,8 +223,9 @@ test_expression_errors (void)
   }
 }
 
-/* 100,000 fields, each calculated from the next: loads, in order, without
- * exhausting the stack; closing the chain into a loop is reported. */
+/* 8,000 fields (as many as fit in the largest definition file), each
+ * calculated from the next: loads, in order, without exhausting the stack;
+ * closing the chain into a loop is reported. */
 static void
 test_long_dependency_chain (void)
 {
@@ -226,7 +233,7 @@ test_long_dependency_chain (void)
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SbCall) call = NULL;
-  const guint n = 100000;
+  const guint n = 8000;
 
   for (guint i = 0; i < n; i++)
     {
@@ -241,11 +248,29 @@ test_long_dependency_chain (void)
   g_assert_cmpuint (sb_call_get_evaluation_order (call)->len, ==, n + 3);
   g_assert_true (g_ptr_array_index (sb_call_get_evaluation_order (call), 0) == sb_call_find_field (call, "total"));
 
-  g_string_replace (fields, "f99999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}",
-                    "f99999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}, \"calculate\": \"f0\"", 1);
+  g_string_replace (fields, "f7999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}",
+                    "f7999\", \"type\": \"money\", \"label\": {\"zh\": \"甲\", \"en\": \"A\"}, \"calculate\": \"f0\"", 1);
   g_free (text);
   text = make (fields->str, NULL, NULL);
   assert_rejected (text, "$.steps[0].fields[3]", "cycle (through “relevant” or “calculate”): f0 → f1 → f2");
+}
+
+static void
+test_largest_allowed (void)
+{
+  g_autofree char *text = make (",{\"id\": \"x\", \"type\": \"text\", \"max_length\": 100000, \"label\": {\"zh\": \"色\", \"en\": \"C\"}},"
+                                "{\"id\": \"t\", \"type\": \"table\", \"max_rows\": 1000, \"label\": {\"zh\": \"色\", \"en\": \"C\"},"
+                                " \"columns\": [{\"id\": \"c\", \"type\": \"text\", \"label\": {\"zh\": \"列\", \"en\": \"C\"}}]}",
+                                NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbCall) call = load (text, -1, &error);
+  gint64 min, max;
+
+  g_assert_no_error (error);
+  g_assert_true (sb_field_get_max_length (sb_call_find_field (call, "x"), &max));
+  g_assert_cmpint (max, ==, SB_FIELD_MAX_LENGTH);
+  g_assert_true (sb_field_get_row_limits (sb_call_find_field (call, "t"), &min, &max));
+  g_assert_cmpint (max, ==, SB_FIELD_MAX_ROWS);
 }
 
 static void
@@ -299,29 +324,104 @@ test_hostile_json (void)
   g_assert_nonnull (strstr (error->message, "NUL byte"));
   g_clear_error (&error);
 
+  /* exactly SB_JSON_MAX_VALUES values are read (an array and its items),
+   * one more is refused */
+  {
+    g_autoptr(GString) values = g_string_new ("[1");
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(JsonNode) node = NULL;
+
+    for (int i = 1; i < SB_JSON_MAX_VALUES - 1; i++)
+      g_string_append (values, ",1");
+    g_string_append_c (values, ']');
+    bytes = g_bytes_new (values->str, values->len);
+    node = sb_json_parse_bytes (bytes, "values.json", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (node)), ==, SB_JSON_MAX_VALUES - 1);
+    g_string_insert (values, 1, "1,");
+    assert_rejected (values->str, "$[99999]", "more than 100000 values");
+  }
+
+  /* exactly SB_JSON_MAX_DEPTH levels are read, one more is refused */
+  for (int i = 0; i < SB_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < SB_JSON_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new (deep->str, deep->len);
+    g_autoptr(JsonNode) node = sb_json_parse_bytes (bytes, "deep.json", &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+  }
+  g_string_prepend_c (deep, '[');
+  g_string_append_c (deep, ']');
+  assert_rejected (deep->str, NULL, "nested deeper than 64 levels");
+  g_string_truncate (deep, 0);
+
   for (int i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
   for (int i = 0; i < 100000; i++)
     g_string_append_c (deep, ']');
   assert_rejected (deep->str, NULL, "nested deeper than 64 levels");
 
-  /* a 10 MB label: refused with its path */
+  /* a label of exactly 64 KiB loads; one byte more is refused with its path */
   {
-    g_autoptr(GString) label = g_string_new (",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"");
+    g_autoptr(GString) label = g_string_new (NULL);
+    g_autofree char *fields = NULL;
     g_autofree char *text = NULL;
+    g_autoptr(SbCall) loaded = NULL;
 
-    for (int i = 0; i < 10 * 1024 * 1024 / 8; i++)
-      g_string_append (label, "abcdefgh");
-    g_string_append (label, "\", \"en\": \"X\"}}");
-    text = make (label->str, NULL, NULL);
+    while (label->len < SB_JSON_MAX_DEFINITION_TEXT)
+      g_string_append_c (label, 'a');
+    fields = g_strdup_printf (",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"%s\", \"en\": \"X\"}}", label->str);
+    text = make (fields, NULL, NULL);
+    loaded = load (text, -1, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&fields, g_free);
+    g_clear_pointer (&text, g_free);
+
+    g_string_append_c (label, 'a');
+    fields = g_strdup_printf (",{\"id\": \"x\", \"type\": \"text\", \"label\": {\"zh\": \"%s\", \"en\": \"X\"}}", label->str);
+    text = make (fields, NULL, NULL);
     assert_rejected (text, "$.steps[0].fields[3].label.zh", "longer than 64 KiB");
   }
 
-  /* a 17 MB string in a definition */
-  for (int i = 0; i < 17 * 1024 * 1024 / 8; i++)
-    g_string_append (huge, "abcdefgh");
-  g_string_append (huge, "\"}");
-  assert_rejected (huge->str, "$.format", "longer than 16 MiB");
+  /* a definition of exactly 1 MiB loads; one byte more is refused */
+  {
+    g_autoptr(GString) padded = g_string_new (valid);
+    g_autoptr(SbCall) loaded = NULL;
+
+    while (padded->len < SB_CALL_MAX_FILE_BYTES)
+      g_string_append_c (padded, ' ');
+    loaded = load (padded->str, -1, &error);
+    g_assert_no_error (error);
+    g_string_append_c (padded, ' ');
+    assert_rejected (padded->str, NULL, "the file is larger than 1 MiB");
+  }
+
+  /* the JSON scan reads a string of exactly 1 MiB; one byte more is refused */
+  {
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(JsonNode) node = NULL;
+
+    while (huge->len < strlen ("{\"format\": \"") + SB_JSON_MAX_STRING_BYTES)
+      g_string_append_c (huge, 'a');
+    g_string_append (huge, "\"}");
+    bytes = g_bytes_new (huge->str, huge->len);
+    node = sb_json_parse_bytes (bytes, "huge.json", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (node);
+    g_clear_pointer (&bytes, g_bytes_unref);
+    g_clear_pointer (&node, json_node_unref);
+
+    g_string_insert_c (huge, strlen ("{\"format\": \""), 'a');
+    bytes = g_bytes_new (huge->str, huge->len);
+    node = sb_json_parse_bytes (bytes, "huge.json", &error);
+    g_assert_null (node);
+    g_assert_nonnull (strstr (error->message, "a string is longer than 1 MiB"));
+    g_clear_error (&error);
+  }
 }
 
 static void
@@ -455,6 +555,7 @@ main (int    argc,
   g_test_add_func ("/definition/money-bounds", test_money_bounds);
   g_test_add_func ("/definition/expression-errors", test_expression_errors);
   g_test_add_func ("/definition/long-dependency-chain", test_long_dependency_chain);
+  g_test_add_func ("/definition/largest-allowed", test_largest_allowed);
   g_test_add_func ("/definition/hostile-json", test_hostile_json);
   g_test_add_func ("/definition/builtin-forms-are-compiled-in", test_builtin_forms_are_compiled_in);
 

@@ -244,30 +244,68 @@ test_huge_inputs (void)
   g_autoptr(GPtrArray) problems = NULL;
   SbProblem *problem;
 
-  /* a 10 MB text where 500 characters are allowed: counted in characters */
-  for (int i = 0; i < 10 * 1024 * 1024 / 3; i++)
+  /* a text of exactly the longest string a draft may hold (1 MiB) where
+   * 500 characters are allowed: loaded, counted in characters */
+  for (int i = 0; i < SB_JSON_MAX_STRING_BYTES / 3; i++)
     g_string_append (text, "字");
+  while (text->len < SB_JSON_MAX_STRING_BYTES)
+    g_string_append_c (text, 'a');
+  g_assert_cmpuint (text->len, ==, SB_JSON_MAX_STRING_BYTES);
   draft = g_strdup_printf ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"edge\", \"version\": 2},"
                            " \"values\": {\"summary\": \"%s\"}}", text->str);
   problems = validate_text (draft);
   problem = find (problems, "max_length");
   g_assert_nonnull (problem);
-  g_assert_nonnull (strstr (problem->message_zh, "现有3495253个字"));
+  g_assert_nonnull (strstr (problem->message_zh, "现有349526个字"));
   g_clear_pointer (&problems, g_ptr_array_unref);
   g_clear_pointer (&draft, g_free);
 
-  /* 10,000 rows where 100 are allowed; the sum is still exact */
-  for (int i = 0; i < 10000; i++)
-    g_string_append_printf (rows, "%s{\"v\": 1001}", i ? ", " : "");
-  g_string_append_c (rows, ']');
-  draft = edge_draft (rows->str);
+  /* one byte more: refused with the limit */
+  g_string_append_c (text, 'a');
+  draft = g_strdup_printf ("{\"format\": \"shenbao-draft\", \"format_version\": 1, \"call\": {\"id\": \"edge\", \"version\": 2},"
+                           " \"values\": {\"summary\": \"%s\"}}", text->str);
+  assert_draft_rejected (draft, SB_ERROR_PARSE, NULL, "a string is longer than 1 MiB");
+  g_clear_pointer (&draft, g_free);
+
+  /* the most rows a table may have (1,000) where 100 are allowed: loaded,
+   * and the sum is still exact */
+  for (int i = 0; i < SB_DRAFT_MAX_ROWS; i++)
+    g_string_append_printf (rows, "%s{\"v\": 10010}", i ? ", " : "");
+  {
+    g_autofree char *values = g_strdup_printf ("%s]", rows->str);
+
+    draft = edge_draft (values);
+  }
   problems = validate_text (draft);
   problem = find (problems, "max_rows");
   g_assert_nonnull (problem);
-  g_assert_nonnull (strstr (problem->message_en, "it has 10000"));
+  g_assert_nonnull (strstr (problem->message_en, "it has 1000"));
   problem = find (problems, "big_sum");
   g_assert_nonnull (problem);
   g_assert_nonnull (strstr (problem->message_zh, "合计1001万元"));
+  g_clear_pointer (&draft, g_free);
+
+  /* one row more: refused with the limit */
+  g_string_append (rows, ", {\"v\": 1}]");
+  draft = edge_draft (rows->str);
+  assert_draft_rejected (draft, SB_ERROR_INVALID_DRAFT, "$.values.rows", "the table has 1001 rows; at most 1000");
+  g_clear_pointer (&draft, g_free);
+
+  /* a file of exactly the largest size is read; one byte more is not */
+  {
+    g_autoptr(GString) padded = g_string_new ("{\"format\": \"shenbao-draft\", \"format_version\": 1,"
+                                              " \"call\": {\"id\": \"edge\", \"version\": 2}, \"values\": {}}");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SbDraft) loaded = NULL;
+
+    while (padded->len < SB_JSON_MAX_BYTES)
+      g_string_append_c (padded, ' ');
+    loaded = load_text (padded->str, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (loaded);
+    g_string_append_c (padded, ' ');
+    assert_draft_rejected (padded->str, SB_ERROR_TOO_LARGE, NULL, "at most 8 MiB can be read");
+  }
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "sb-catalog.h"
 #include "sb-draft.h"
 #include "sb-expr.h"
+#include "sb-regex.h"
 #include "sb-template.h"
 
 static const char definition[] =
@@ -281,12 +282,115 @@ test_depth_limits (void)
   g_string_append_c (nested, ')');
   assert_compile_error (nested->str, "nested more than 100 levels");
 
-  /* a flat sum of 1000 terms is fine */
+  /* a chain of exactly 1,000 operations is fine, 1,001 are not */
   g_string_truncate (chain, 0);
   g_string_append (chain, "1");
-  for (int i = 0; i < 999; i++)
+  for (int i = 0; i < SB_EXPR_MAX_TREE_DEPTH; i++)
     g_string_append (chain, " + 1");
-  assert_shows (chain->str, "1000");
+  assert_shows (chain->str, "1001");
+  g_string_append (chain, " + 1");
+  assert_compile_error (chain->str, "too long: more than 1000 operations in a row");
+
+  /* the same with 999 "and"s and a comparison at the top */
+  g_string_truncate (chain, 0);
+  g_string_append (chain, "true");
+  for (int i = 0; i < SB_EXPR_MAX_TREE_DEPTH - 1; i++)
+    g_string_append (chain, " and true");
+  g_string_prepend (chain, "(");
+  g_string_append (chain, ") == true");
+  assert_shows (chain->str, "是");
+  g_string_prepend (chain, "(true and ");
+  g_string_append (chain, ")");
+  assert_compile_error (chain->str, "too long: more than 1000 operations in a row");
+}
+
+/* The evaluation budget, at the limit and one step short of it: an
+ * expression evaluates with exactly the steps it needs and fails with one
+ * fewer; the steps never exceed the worst case counted on load. */
+static void
+test_budget (void)
+{
+  const char *sources[] = {
+    "a + b > 150万",
+    "sum(t.amount) / 1元 + count(t)",
+    "all(t, any(t, t.amount >= 0元) or true)",
+    "count_if(t, contains(t.name, \"甲\")) + max(t.amount) / 1元",
+    "if(present(s), len(s), 0) + years_between(d1, d2)",
+    "matches(s, \"^(封装|技术)+$\") or contains(m, \"x\")",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sources); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SbExpr) expr = compile (sources[i], &error);
+      SbEvalContext context = { lookup, NULL };
+      guint64 left = G_MAXUINT32, needed;
+      SbEval value;
+
+      g_assert_no_error (error);
+      context.steps_left = &left;
+      g_assert_true (sb_expr_evaluate (expr, &context, &value, &error));
+      needed = G_MAXUINT32 - left;
+      g_assert_cmpuint (needed, >, 0);
+      g_assert_cmpuint (needed, <=, sb_expr_get_cost (expr));
+
+      left = needed;
+      g_assert_true (sb_expr_evaluate (expr, &context, &value, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (left, ==, 0);
+
+      left = needed - 1;
+      g_assert_false (sb_expr_evaluate (expr, &context, &value, &error));
+      g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+      g_assert_nonnull (strstr (error->message, "more than 10000000 steps of evaluation"));
+      g_assert_cmpuint (left, ==, 0);
+    }
+
+  /* the worst case: sum over a column of 1,000 rows, all() over them */
+  {
+    g_autoptr(SbExpr) sum = compile ("sum(t.amount)", NULL);
+    g_autoptr(SbExpr) nested = compile ("all(t, all(t, true))", NULL);
+
+    g_assert_cmpuint (sb_expr_get_cost (sum), ==, 1 + 1 + SB_EXPR_MAX_LIST_ITEMS);
+    g_assert_cmpuint (sb_expr_get_cost (nested), ==,
+                      1 + 1 + SB_EXPR_MAX_LIST_ITEMS + SB_EXPR_MAX_LIST_ITEMS * (1 + 1 + 2 * SB_EXPR_MAX_LIST_ITEMS));
+  }
+
+  /* nesting that could exceed the budget is refused on load */
+  assert_compile_error ("all(t, all(t, all(t, true)))", "could need more than 10000000 steps");
+}
+
+/* A pattern that backtracks exponentially stops at PCRE2's limit. */
+static void
+test_regex_limits (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbRegex) regex = sb_regex_new ("^(a|a)*$", &error);
+  g_autofree char *hostile = g_strnfill (40, 'a');
+  g_autofree char *text = NULL;
+  gboolean matched = FALSE;
+
+  g_assert_no_error (error);
+  g_assert_true (sb_regex_match (regex, hostile, &matched, &error));
+  g_assert_true (matched);
+
+  text = g_strconcat (hostile, "b", NULL);
+  g_assert_false (sb_regex_match (regex, text, &matched, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_assert_nonnull (strstr (error->message, "needs too many steps"));
+  g_clear_error (&error);
+
+  /* a search, in UTF-8 characters */
+  g_clear_pointer (&regex, sb_regex_free);
+  regex = sb_regex_new ("封.技", &error);
+  g_assert_true (sb_regex_match (regex, "碳化硅封装技术", &matched, &error));
+  g_assert_true (matched);
+
+  g_clear_pointer (&regex, sb_regex_free);
+  regex = sb_regex_new ("a(", &error);
+  g_assert_null (regex);
+  g_assert_error (error, SB_ERROR, SB_ERROR_EXPRESSION);
+  g_assert_nonnull (strstr (error->message, "at character 3 of the pattern"));
 }
 
 static void
@@ -389,6 +493,8 @@ main (int    argc,
   g_test_add_func ("/expr/depth-limits", test_depth_limits);
   g_test_add_func ("/expr/evaluation-errors", test_evaluation_errors);
   g_test_add_func ("/expr/templates", test_templates);
+  g_test_add_func ("/expr/budget", test_budget);
+  g_test_add_func ("/expr/regex-limits", test_regex_limits);
 
   status = g_test_run ();
   g_clear_object (&draft);

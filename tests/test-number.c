@@ -173,6 +173,111 @@ test_number_errors (void)
   big = number ("999999999999999999999999999999");
   g_assert_false (sb_number_mul (big, big, &result, &error));
   g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_clear_error (&error);
+}
+
+/* The limit of exact numbers, at the limit and one past it, in every path
+ * of addition. */
+static void
+test_number_limits (void)
+{
+  const SbInt128 largest = SB_NUMBER_LIMIT - 1;
+  g_autoptr(GError) error = NULL;
+  SbNumber a, b, result;
+
+  /* the largest number is made; one more is an overflow */
+  g_assert_true (sb_number_make (largest, 1, &a, NULL));
+  g_assert_false (sb_number_make (largest + 1, 1, &b, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_clear_error (&error);
+
+  /* the same denominator: largest − 1 + 1 fits, largest + 1 does not */
+  g_assert_true (sb_number_make (largest - 1, 1, &b, NULL));
+  g_assert_true (sb_number_add (b, sb_number_from_int (1), &result, NULL));
+  g_assert_true (result.num == largest && result.den == 1);
+  g_assert_false (sb_number_add (a, sb_number_from_int (1), &result, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_clear_error (&error);
+
+  /* largest/3 + largest/3: the sum of the numerators is past the limit */
+  g_assert_true (sb_number_make (largest, 3, &a, NULL));
+  g_assert_true (a.den == 3);
+  g_assert_false (sb_number_add (a, a, &result, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_clear_error (&error);
+  /* and largest/3 − largest/3 is exactly zero */
+  g_assert_true (sb_number_sub (a, a, &result, NULL));
+  g_assert_true (result.num == 0 && result.den == 1);
+
+  /* largest/3 + largest/2: each cross product fits in 128 bits, their sum
+   * does not; an error, never a wrapped value */
+  g_assert_true (sb_number_make (largest, 2, &b, NULL));
+  g_assert_false (sb_number_add (a, b, &result, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_clear_error (&error);
+  g_assert_false (sb_number_add (b, a, &result, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_clear_error (&error);
+  /* cross products just below 2^127 whose sum would wrap around 2^128 to a
+   * small number: A/3^7 + B/2^10 with A·2^10 and B·3^7 each near 2^127 */
+  {
+    const SbInt128 max128 = (SbInt128) (~(unsigned __int128) 0 >> 1);
+    SbInt128 B = max128 / 2187;
+
+    if (B % 2 == 0)
+      B--;
+    g_assert_true (sb_number_make (max128 / 1024, 2187, &a, NULL));
+    g_assert_true (sb_number_make (B, 1024, &b, NULL));
+    g_assert_true (a.den == 2187 && b.den == 1024);
+    g_assert_false (sb_number_add (a, b, &result, &error));
+    g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+    g_clear_error (&error);
+    g_assert_true (sb_number_make (largest, 3, &a, NULL));
+  }
+
+  /* products that wrap around 2^128 to a small number: (2^64 + 1)(2^64 − 1)
+   * is 2^128 − 1, that is −1 in 128 bits. In a numerator: (2^64 + 1) +
+   * 1/(2^64 − 1), both ways round; in the denominator: 1/(2^64 + 1) +
+   * 1/(2^64 − 1). Each is an overflow, never a wrong small number. */
+  {
+    const SbInt128 two64 = (SbInt128) 1 << 64;
+    SbNumber whole, small_plus, small_minus;
+
+    g_assert_true (sb_number_make (two64 + 1, 1, &whole, NULL));
+    g_assert_true (sb_number_make (1, two64 + 1, &small_plus, NULL));
+    g_assert_true (sb_number_make (1, two64 - 1, &small_minus, NULL));
+    g_assert_false (sb_number_add (whole, small_minus, &result, &error));
+    g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+    g_clear_error (&error);
+    g_assert_false (sb_number_add (small_minus, whole, &result, &error));
+    g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+    g_clear_error (&error);
+    g_assert_false (sb_number_add (small_plus, small_minus, &result, &error));
+    g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+    g_clear_error (&error);
+  }
+
+  /* a cross product beyond 128 bits: largest/3 + 1/5 */
+  g_assert_true (sb_number_make (1, 5, &b, NULL));
+  g_assert_false (sb_number_add (a, b, &result, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_EVALUATION);
+  g_clear_error (&error);
+
+  /* denominators that share a factor: 1/2^100 + 1/(3·2^100) = 1/(3·2^98).
+   * Multiplying the denominators (2^200) would overflow; the sum fits. */
+  g_assert_true (sb_number_make (1, (SbInt128) 1 << 100, &a, NULL));
+  g_assert_true (sb_number_make (1, ((SbInt128) 3) << 100, &b, NULL));
+  g_assert_true (sb_number_add (a, b, &result, &error));
+  g_assert_no_error (error);
+  g_assert_true (result.num == 1 && result.den == ((SbInt128) 3) << 98);
+  /* and the difference: 1/2^100 − 1/(3·2^100) = 1/(3·2^99) */
+  g_assert_true (sb_number_sub (a, b, &result, NULL));
+  g_assert_true (result.num == 1 && result.den == ((SbInt128) 3) << 99);
+
+  /* the same denominator at the largest value: 1/largest + 1/largest */
+  g_assert_true (sb_number_make (1, largest, &a, NULL));
+  g_assert_true (sb_number_add (a, a, &result, NULL));
+  g_assert_true (result.num == 2 && result.den == largest);
 }
 
 static void
@@ -267,6 +372,7 @@ main (int    argc,
   g_test_add_func ("/number/money-format-exact", test_money_format_exact);
   g_test_add_func ("/number/exact", test_number_exact);
   g_test_add_func ("/number/errors", test_number_errors);
+  g_test_add_func ("/number/limits", test_number_limits);
   g_test_add_func ("/number/rounding", test_rounding);
   g_test_add_func ("/number/dates", test_dates);
   g_test_add_func ("/number/identifiers", test_identifiers);

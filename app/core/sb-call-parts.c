@@ -125,6 +125,21 @@ sb_citation_read (SbJsonReader  *reader,
          sb_json_reader_finish (&inner, error);
 }
 
+/* The option of @options (SbOption) with the stored value @value. */
+const SbOption *
+sb_options_find (GArray     *options,
+                 const char *value)
+{
+  for (guint i = 0; options != NULL && i < options->len; i++)
+    {
+      const SbOption *option = &g_array_index (options, SbOption, i);
+
+      if (g_str_equal (option->value, value))
+        return option;
+    }
+  return NULL;
+}
+
 void
 sb_option_clear (SbOption *option)
 {

@@ -139,6 +139,8 @@ gboolean sb_citation_read           (SbJsonReader      *reader,
                                      GError           **error);
 
 void     sb_option_clear            (SbOption          *option);
+const SbOption *sb_options_find     (GArray            *options,
+                                     const char        *value);
 gboolean sb_option_read             (JsonNode          *node,
                                      const char        *file,
                                      const char        *path,

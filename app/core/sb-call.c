@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-call.h"
+#include "sb-file.h"
 
 #define CALL_ERROR SB_ERROR_INVALID_CALL
 #define FORMAT_NAME "shenbao-call"
@@ -37,6 +38,7 @@ struct _SbCall
   GHashTable *fields_by_id;
   GPtrArray  *order;             /* SbField, dependencies first */
   GPtrArray  *rules;             /* SbRule */
+  guint64     cost;              /* evaluation steps at most, see check_budget() */
   GArray     *attachments;       /* SbAttachmentSpec */
   char       *source_title;
   char       *source_date;
@@ -132,6 +134,7 @@ sb_call_init (SbCall *self)
 
 static gboolean resolve_name (const char *name, SbExprRef *out, gpointer user_data, GError **error);
 static gboolean resolve_deadline (const char *id, SbDate *out, gpointer user_data, GError **error);
+static GArray *resolve_options (const SbExprRef *ref, gpointer user_data);
 
 /* Reading */
 
@@ -431,6 +434,19 @@ child_ids (SbField *field)
   return g_string_free (out, FALSE);
 }
 
+static GArray *
+resolve_options (const SbExprRef *ref,
+                 gpointer         user_data)
+{
+  SbField *field = ref->member != NULL ? sb_field_find_child (ref->field, ref->member) : ref->field;
+  SbFieldType type;
+
+  if (field == NULL)
+    return NULL;
+  type = sb_field_get_field_type (field);
+  return type == SB_FIELD_CHOICE || type == SB_FIELD_MULTI_CHOICE ? sb_field_get_options (field) : NULL;
+}
+
 static gboolean
 resolve_name (const char  *name,
               SbExprRef   *out,
@@ -632,11 +648,108 @@ check_blind_attachments (SbCall  *self,
   return TRUE;
 }
 
+/* The evaluation budget, checked once on load: what all of the call's
+ * checks can cost together on a draft at its limits stays within what one
+ * validation may spend, so no draft can make the checks run out. */
+static guint64
+sum_cost (guint64 a,
+          guint64 b)
+{
+  return a > G_MAXUINT64 - b ? G_MAXUINT64 : a + b;
+}
+
+static guint64
+expr_cost (SbExpr *expr)
+{
+  return expr != NULL ? sb_expr_get_cost (expr) : 0;
+}
+
+static guint64
+rule_cost (SbRule *rule)
+{
+  return sum_cost (sum_cost (expr_cost (sb_rule_get_when (rule)), expr_cost (sb_rule_get_check (rule))),
+                   sum_cost (sb_template_get_cost (sb_rule_get_message (rule, TRUE)),
+                             sb_template_get_cost (sb_rule_get_message (rule, FALSE))));
+}
+
+static gboolean
+check_budget (SbCall  *self,
+              GError **error)
+{
+  guint64 total = 0, most = 0;
+  const char *most_path = "$";
+
+  for (guint i = 0; i < self->fields->len; i++)
+    {
+      SbField *field = g_ptr_array_index (self->fields, i);
+      GPtrArray *row_rules = sb_field_get_row_rules (field);
+
+      GPtrArray *children = sb_field_get_children (field);
+      guint64 times = sb_field_get_field_type (field) == SB_FIELD_TABLE ? SB_EXPR_MAX_LIST_ITEMS : 1;
+
+      total = sum_cost (total, sum_cost (expr_cost (sb_field_get_relevant (field)),
+                                         expr_cost (sb_field_get_calculate (field))));
+      /* a text's pattern runs once per value: per row in a table */
+      if (sb_field_get_pattern (field) != NULL)
+        total = sum_cost (total, SB_EXPR_REGEX_STEPS);
+      for (guint j = 0; children != NULL && j < children->len; j++)
+        if (sb_field_get_pattern (g_ptr_array_index (children, j)) != NULL)
+          total = sum_cost (total, times * SB_EXPR_REGEX_STEPS);
+      for (guint j = 0; j < row_rules->len; j++)
+        {
+          SbRule *rule = g_ptr_array_index (row_rules, j);
+          guint64 cost = rule_cost (rule);
+
+          /* once per row */
+          cost = cost > G_MAXUINT64 / SB_EXPR_MAX_LIST_ITEMS ? G_MAXUINT64 : cost * SB_EXPR_MAX_LIST_ITEMS;
+          total = sum_cost (total, cost);
+          if (cost > most)
+            most = cost, most_path = sb_rule_get_path (rule);
+        }
+    }
+  for (guint i = 0; i < self->steps->len; i++)
+    total = sum_cost (total, expr_cost (g_array_index (self->steps, SbStep, i).relevant));
+  for (guint i = 0; i < self->attachments->len; i++)
+    total = sum_cost (total, expr_cost (g_array_index (self->attachments, SbAttachmentSpec, i).relevant));
+  for (guint i = 0; i < self->rules->len; i++)
+    {
+      SbRule *rule = g_ptr_array_index (self->rules, i);
+      guint64 cost = rule_cost (rule);
+
+      total = sum_cost (total, cost);
+      if (cost > most)
+        most = cost, most_path = sb_rule_get_path (rule);
+    }
+
+  self->cost = total;
+  if (total <= SB_EXPR_MAX_STEPS)
+    return TRUE;
+
+  sb_set_error_at (error, CALL_ERROR, self->file, most_path,
+                   _("the checks of this call could need %" PRIu64 " steps of evaluation on a draft with "
+                     "tables of %d rows, more than the %d a draft may take; this rule needs the most"),
+                   total, SB_EXPR_MAX_LIST_ITEMS, SB_EXPR_MAX_STEPS);
+  return FALSE;
+}
+
+guint64
+sb_call_get_cost (SbCall *self)
+{
+  return self->cost;
+}
+
 static gboolean
 compile_all (SbCall  *self,
              GError **error)
 {
   SbExprResolver resolver = self->resolver;
+
+  if (sb_call_count_rules (self) > SB_CALL_MAX_RULES)
+    {
+      sb_set_error_at (error, CALL_ERROR, self->file, "$.rules", _("the call has %u rules; at most %d are allowed"),
+                       sb_call_count_rules (self), SB_CALL_MAX_RULES);
+      return FALSE;
+    }
 
   if (!check_guide_programmes (self, error))
     return FALSE;
@@ -703,7 +816,7 @@ compile_all (SbCall  *self,
         }
     }
 
-  return check_rule_ids (self, error);
+  return check_rule_ids (self, error) && check_budget (self, error);
 }
 
 /* Evaluation order: a field's relevance and calculation read other fields,
@@ -806,7 +919,18 @@ sb_call_new_from_bytes (GBytes      *bytes,
   g_autoptr(JsonNode) root = NULL;
 
   self->file = g_strdup (display_name);
-  self->resolver = (SbExprResolver) { resolve_name, resolve_deadline, self };
+  self->resolver = (SbExprResolver) {
+    .resolve = resolve_name,
+    .deadline = resolve_deadline,
+    .options = resolve_options,
+    .user_data = self,
+  };
+  if (g_bytes_get_size (bytes) > SB_CALL_MAX_FILE_BYTES)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE, _("%s: the file is larger than %u MiB"),
+                   display_name, (guint) (SB_CALL_MAX_FILE_BYTES / (1024 * 1024)));
+      return NULL;
+    }
   root = sb_json_parse_bytes (bytes, display_name, error);
   if (root == NULL)
     return NULL;
@@ -821,7 +945,7 @@ SbCall *
 sb_call_new_from_file (GFile   *file,
                        GError **error)
 {
-  g_autoptr(GBytes) bytes = sb_json_read_file (file, error);
+  g_autoptr(GBytes) bytes = sb_file_read (file, SB_CALL_MAX_FILE_BYTES, SB_FILE_DEFAULT, error);
   g_autofree char *name = g_file_get_parse_name (file);
 
   if (bytes == NULL)

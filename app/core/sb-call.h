@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 
 #define SB_TYPE_CALL (sb_call_get_type ())
 
+/* a call definition file; the largest real one is about 150 KB */
+#define SB_CALL_MAX_FILE_BYTES (1024 * 1024)
+/* rules of a call, counted over its top-level and row rules */
+#define SB_CALL_MAX_RULES 2000
+
 G_DECLARE_FINAL_TYPE (SbCall, sb_call, SB, CALL, GObject)
 
 typedef struct {
@@ -66,6 +71,7 @@ GArray            *sb_call_get_summary_header     (SbCall      *self);  /* SbDoc
 const SbText      *sb_call_get_summary_title      (SbCall      *self);
 GArray            *sb_call_get_summary_columns    (SbCall      *self);
 guint              sb_call_count_rules            (SbCall      *self);
+guint64            sb_call_get_cost               (SbCall      *self);
 SbRule            *sb_call_find_rule              (SbCall      *self,
                                                    const char  *id);
 const SbExprResolver *sb_call_get_resolver        (SbCall      *self);

@@ -165,6 +165,10 @@ compare_names (gconstpointer a,
   return g_strcmp0 (*(const char **) a, *(const char **) b);
 }
 
+/* Only the folder itself is read, never a folder inside it (so a symlink
+ * loop of "*.json" folders cannot make the walk explode), at most
+ * SB_CATALOG_MAX_FILES definitions, each a regular file of at most
+ * SB_CALL_MAX_FILE_BYTES (a FIFO named x.json is refused, not waited on). */
 void
 sb_catalog_add_directory (SbCatalog *self,
                           GFile     *directory,
@@ -175,7 +179,7 @@ sb_catalog_add_directory (SbCatalog *self,
   GError *error = NULL;
 
   enumerator = g_file_enumerate_children (directory, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                          G_FILE_QUERY_INFO_NONE, NULL, &error);
+                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, &error);
   if (enumerator == NULL)
     {
       keep_error (self, error);
@@ -193,8 +197,18 @@ sb_catalog_add_directory (SbCatalog *self,
         }
       if (info == NULL)
         break;
-      if (g_str_has_suffix (g_file_info_get_name (info), ".json"))
-        g_ptr_array_add (names, g_strdup (g_file_info_get_name (info)));
+      if (!g_str_has_suffix (g_file_info_get_name (info), ".json"))
+        continue;
+      if (names->len == SB_CATALOG_MAX_FILES)
+        {
+          g_autofree char *shown = g_file_get_parse_name (directory);
+
+          keep_error (self, g_error_new (SB_ERROR, SB_ERROR_TOO_LARGE,
+                                         _("%s: more than %d call definitions; the rest are not read"),
+                                         shown, SB_CATALOG_MAX_FILES));
+          break;
+        }
+      g_ptr_array_add (names, g_strdup (g_file_info_get_name (info)));
     }
 
   /* a stable order, so that a duplicate is always reported on the same file */
@@ -202,9 +216,11 @@ sb_catalog_add_directory (SbCatalog *self,
   for (guint i = 0; i < names->len; i++)
     {
       g_autoptr(GFile) file = g_file_get_child (directory, g_ptr_array_index (names, i));
+      g_autoptr(SbCall) call = NULL;
       GError *file_error = NULL;
 
-      if (!sb_catalog_add_path (self, file, origin, &file_error))
+      call = sb_call_new_from_file (file, &file_error);
+      if (call == NULL || !sb_catalog_add_call (self, call, origin, &file_error))
         keep_error (self, file_error);
     }
 }

@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 
 #define SB_TYPE_CATALOG (sb_catalog_get_type ())
 
+/* call definitions read from one folder */
+#define SB_CATALOG_MAX_FILES 100
+
 G_DECLARE_FINAL_TYPE (SbCatalog, sb_catalog, SB, CATALOG, GObject)
 
 /* Higher wins when two places define the same id and version. */

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SbDraft, sb_draft, SB, DRAFT, GObject)
 
-#define SB_DRAFT_MAX_ROWS 100000
+#define SB_DRAFT_MAX_ROWS SB_FIELD_MAX_ROWS
 
 typedef struct {
   char   *file;     /* relative to the draft's folder, or absolute */

@@ -11,6 +11,7 @@
 #include "sb-checks.h"
 #include "sb-error.h"
 #include "sb-expr.h"
+#include "sb-regex.h"
 
 #define SB_EXPR_MAX_SOURCE (64 * 1024)
 
@@ -150,7 +151,7 @@ struct _Node {
     struct {
       const Builtin *builtin;
       GPtrArray     *args;
-      GRegex        *regex;
+      SbRegex       *regex;
     } call;
   };
 };
@@ -159,6 +160,7 @@ struct _SbExpr {
   char       *source;
   Node       *root;
   gboolean    checked;
+  guint64     cost;      /* steps at most, on a draft at its limits */
 };
 
 G_DEFINE_BOXED_TYPE (SbExpr, sb_expr, sb_expr_ref, sb_expr_unref)
@@ -190,7 +192,7 @@ node_free (Node *node)
       break;
     case NODE_CALL:
       g_clear_pointer (&node->call.args, g_ptr_array_unref);
-      g_clear_pointer (&node->call.regex, g_regex_unref);
+      g_clear_pointer (&node->call.regex, sb_regex_free);
       break;
     }
   g_free (node);
@@ -206,7 +208,7 @@ node_new (NodeKind kind,
   node->kind = kind;
   node->line = line;
   node->column = column;
-  node->depth = 1;
+  node->depth = 0;   /* operations below it */
   return node;
 }
 
@@ -1229,7 +1231,7 @@ check_call (Checker  *checker,
           return FALSE;
         if (pattern->kind != NODE_LITERAL || pattern->type != SB_EXPR_STRING)
           return fail_at (error, pattern->line, pattern->column, _("matches() takes its pattern as a text in quotes"));
-        node->call.regex = g_regex_new (pattern->literal.text, G_REGEX_OPTIMIZE, 0, &local_error);
+        node->call.regex = sb_regex_new (pattern->literal.text, &local_error);
         if (node->call.regex == NULL)
           return fail_at (error, pattern->line, pattern->column, _("the pattern is not a valid regular expression: %s"),
                           local_error->message);
@@ -1363,6 +1365,71 @@ check_node (Checker  *checker,
   g_assert_not_reached ();
 }
 
+/* The most steps an evaluation can take, counted as eval_node() and
+ * spend() count them, with every list at SB_EXPR_MAX_LIST_ITEMS items.
+ * Saturates rather than wraps. */
+static guint64
+add_cost (guint64 a,
+          guint64 b)
+{
+  return a > G_MAXUINT64 - b ? G_MAXUINT64 : a + b;
+}
+
+static guint64
+times_cost (guint64 a,
+            guint64 b)
+{
+  return b != 0 && a > G_MAXUINT64 / b ? G_MAXUINT64 : a * b;
+}
+
+static guint64
+node_cost (Node *node)
+{
+  guint64 cost = 1;
+
+  switch (node->kind)
+    {
+    case NODE_LITERAL:
+    case NODE_REF:
+      return cost;
+    case NODE_NEGATE:
+    case NODE_NOT:
+      return add_cost (cost, node_cost (node->operand));
+    case NODE_BINARY:
+    case NODE_AND:
+    case NODE_OR:
+      return add_cost (cost, add_cost (node_cost (node->binary.left), node_cost (node->binary.right)));
+    case NODE_CALL:
+      break;
+    }
+
+  switch (node->call.builtin->id)
+    {
+    case FN_ALL:
+    case FN_ANY:
+    case FN_COUNT_IF:
+      /* the table, then the condition once per row */
+      cost = add_cost (cost, add_cost (node_cost (arg (node, 0)), SB_EXPR_MAX_LIST_ITEMS));
+      return add_cost (cost, times_cost (node_cost (arg (node, 1)), SB_EXPR_MAX_LIST_ITEMS));
+    case FN_SUM:
+    case FN_COUNT:
+    case FN_MIN:
+    case FN_MAX:
+    case FN_CONTAINS:
+      if ((arg (node, 0)->type & SB_EXPR_LIST) || arg (node, 0)->type == SB_EXPR_TABLE)
+        cost = add_cost (cost, SB_EXPR_MAX_LIST_ITEMS);
+      break;
+    case FN_MATCHES:
+      cost = add_cost (cost, SB_EXPR_REGEX_STEPS);
+      break;
+    default:
+      break;
+    }
+  for (guint i = 0; i < node->call.args->len; i++)
+    cost = add_cost (cost, node_cost (arg (node, i)));
+  return cost;
+}
+
 gboolean
 sb_expr_check (SbExpr                *expr,
                const SbExprResolver  *resolver,
@@ -1381,8 +1448,21 @@ sb_expr_check (SbExpr                *expr,
     return fail_at (error, expr->root->line, expr->root->column, _("%s cannot be used as a whole here"),
                     sb_expr_type_to_string (expr->root->type));
 
+  expr->cost = node_cost (expr->root);
+  if (expr->cost > SB_EXPR_MAX_STEPS)
+    return fail_at (error, expr->root->line, expr->root->column,
+                    _("the expression could need more than %d steps of evaluation on tables of %d rows "
+                      "(row functions nested in row functions?)"), SB_EXPR_MAX_STEPS, SB_EXPR_MAX_LIST_ITEMS);
+
   expr->checked = TRUE;
   return TRUE;
+}
+
+guint64
+sb_expr_get_cost (SbExpr *expr)
+{
+  g_return_val_if_fail (expr->checked, G_MAXUINT64);
+  return expr->cost;
 }
 
 static void
@@ -1528,6 +1608,23 @@ set_date_or_fail (SbEval    *out,
 
 static gboolean eval_node (Node *node, SbEvalContext *context, SbEval *out, GError **error);
 static gboolean eval_present (const SbEval *value);
+
+static gboolean
+spend (SbEvalContext  *context,
+       guint64         steps,
+       GError        **error)
+{
+  if (*context->steps_left < steps)
+    {
+      *context->steps_left = 0;
+      g_set_error (error, SB_ERROR, SB_ERROR_EVALUATION,
+                   _("the checks need more than %d steps of evaluation, the most a draft may take"),
+                   SB_EXPR_MAX_STEPS);
+      return FALSE;
+    }
+  *context->steps_left -= steps;
+  return TRUE;
+}
 
 static gboolean
 eval_ref (Node           *node,
@@ -1716,6 +1813,9 @@ eval_rows (Node           *node,
       SbEval verdict;
       gboolean ok;
 
+      /* a step for each row visited; all() and any() stop early */
+      if (!spend (context, 1, error))
+        return FALSE;
       context->rows[context->n_rows].table = arg (node, 0)->ref.ref.field;
       context->rows[context->n_rows].row = g_ptr_array_index (table.items, i);
       context->n_rows++;
@@ -1763,7 +1863,7 @@ eval_extreme (Node           *node,
     {
       SbEval list;
 
-      if (!eval_node (arg (node, 0), context, &list, error))
+      if (!eval_node (arg (node, 0), context, &list, error) || !spend (context, list_length (&list), error))
         return FALSE;
       for (guint i = 0; i < list_length (&list); i++)
         {
@@ -1817,7 +1917,7 @@ eval_sum_count (Node           *node,
   SbNumber total = sb_number_from_int (0);
   gint64 count = 0;
 
-  if (!eval_node (arg (node, 0), context, &list, error))
+  if (!eval_node (arg (node, 0), context, &list, error) || !spend (context, list_length (&list), error))
     return FALSE;
 
   if (node->call.builtin->id == FN_COUNT && arg (node, 0)->type == SB_EXPR_TABLE)
@@ -1916,38 +2016,27 @@ eval_rounding (Function   fn,
   return ok;
 }
 
+/* if, coalesce, present: they decide themselves what an unknown argument
+ * means */
 static gboolean
-eval_call (Node           *node,
-           SbEvalContext  *context,
-           SbEval         *out,
-           GError        **error)
+eval_control (Node           *node,
+              SbEvalContext  *context,
+              SbEval         *out,
+              GError        **error)
 {
-  Function fn = node->call.builtin->id;
-  SbEval a = { 0 }, b = { 0 };
-  gint64 count;
-  SbDate date = 0;
+  SbEval condition;
 
-  switch (fn)
+  switch (node->call.builtin->id)
     {
-    case FN_ALL:
-    case FN_ANY:
-    case FN_COUNT_IF:
-      return eval_rows (node, context, out, error);
-    case FN_MIN:
-    case FN_MAX:
-      return eval_extreme (node, context, out, error);
-    case FN_SUM:
-    case FN_COUNT:
-      return eval_sum_count (node, context, out, error);
     case FN_IF:
-      if (!eval_node (arg (node, 0), context, &a, error))
+      if (!eval_node (arg (node, 0), context, &condition, error))
         return FALSE;
-      if (a.kind == SB_VALUE_NULL)
+      if (condition.kind == SB_VALUE_NULL)
         {
           set_null (out);
           return TRUE;
         }
-      return eval_node (arg (node, a.boolean ? 1 : 2), context, out, error);
+      return eval_node (arg (node, condition.boolean ? 1 : 2), context, out, error);
     case FN_COALESCE:
       for (guint i = 0; i < node->call.args->len; i++)
         {
@@ -1966,15 +2055,140 @@ eval_call (Node           *node,
           set_bool (out, !sb_value_is_empty (context->lookup (ref->field, context->user_data)));
           return TRUE;
         }
-      if (!eval_node (arg (node, 0), context, &a, error))
+      if (!eval_node (arg (node, 0), context, &condition, error))
         return FALSE;
-      set_bool (out, eval_present (&a));
+      set_bool (out, eval_present (&condition));
       return TRUE;
     default:
-      break;
+      g_assert_not_reached ();
     }
+}
 
-  /* the remaining functions are strict: an unknown argument gives unknown */
+static gboolean
+eval_text (Function       fn,
+           SbRegex       *regex,
+           const SbEval  *a,
+           const SbEval  *b,
+           SbEvalContext *context,
+           SbEval        *out,
+           GError       **error)
+{
+  gboolean matched;
+
+  switch (fn)
+    {
+    case FN_LEN:
+      set_number (out, sb_number_from_int (a->length));
+      return TRUE;
+    case FN_MATCHES:
+      /* PCRE2 bounds the match itself; the budget counts the runs */
+      if (!spend (context, SB_EXPR_REGEX_STEPS, error) || !sb_regex_match (regex, a->string, &matched, error))
+        return FALSE;
+      set_bool (out, matched);
+      return TRUE;
+    case FN_STARTS_WITH:
+      set_bool (out, g_str_has_prefix (a->string, b->string));
+      return TRUE;
+    case FN_ENDS_WITH:
+      set_bool (out, g_str_has_suffix (a->string, b->string));
+      return TRUE;
+    case FN_CONTAINS:
+      if (a->kind == SB_VALUE_LIST && !spend (context, list_length (a), error))
+        return FALSE;
+      set_bool (out, eval_contains (a, b));
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+eval_date_function (Function       fn,
+                    const SbEval  *a,
+                    const SbEval  *b,
+                    SbEval        *out,
+                    GError       **error)
+{
+  SbDate date = 0;
+  gint64 count;
+  gboolean ok;
+  int year, month, day;
+
+  switch (fn)
+    {
+    case FN_YEARS_BETWEEN:
+      set_number (out, sb_number_from_int (sb_date_years_between (a->date, b->date)));
+      return TRUE;
+    case FN_MONTHS_BETWEEN:
+      set_number (out, sb_number_from_int (sb_date_months_between (a->date, b->date)));
+      return TRUE;
+    case FN_DAYS_BETWEEN:
+      set_number (out, sb_number_from_int ((gint64) b->date - (gint64) a->date));
+      return TRUE;
+    case FN_ADD_YEARS:
+    case FN_ADD_MONTHS:
+      if (!number_to_count (b, &count, error))
+        return FALSE;
+      ok = (fn == FN_ADD_MONTHS || (count <= 1000 && count >= -1000)) &&
+           sb_date_add_months (a->date, fn == FN_ADD_YEARS ? count * 12 : count, &date);
+      return set_date_or_fail (out, ok, date, error);
+    case FN_ADD_DAYS:
+      if (!number_to_count (b, &count, error))
+        return FALSE;
+      ok = sb_date_add_days (a->date, count, &date);
+      return set_date_or_fail (out, ok, date, error);
+    case FN_YEAR:
+      sb_date_to_ymd (a->date, &year, &month, &day);
+      set_number (out, sb_number_from_int (year));
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* uscc, id_card, mobile, email, birth_date */
+static gboolean
+eval_identifier (Function       fn,
+                 const SbEval  *a,
+                 SbEval        *out,
+                 GError       **error)
+{
+  SbDate date = 0;
+
+  switch (fn)
+    {
+    case FN_USCC:
+      set_bool (out, sb_check_uscc (a->string));
+      return TRUE;
+    case FN_ID_CARD:
+      set_bool (out, sb_check_id_card (a->string, NULL));
+      return TRUE;
+    case FN_MOBILE:
+      set_bool (out, sb_check_mobile (a->string));
+      return TRUE;
+    case FN_EMAIL:
+      set_bool (out, sb_check_email (a->string));
+      return TRUE;
+    case FN_BIRTH_DATE:
+      if (sb_check_id_card (a->string, &date))
+        return set_date_or_fail (out, TRUE, date, error);
+      set_null (out);
+      return TRUE;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The remaining functions are strict: an unknown argument gives unknown. */
+static gboolean
+eval_strict (Node           *node,
+             SbEvalContext  *context,
+             SbEval         *out,
+             GError        **error)
+{
+  Function fn = node->call.builtin->id;
+  SbEval a = { 0 }, b = { 0 };
+
   if (!eval_node (arg (node, 0), context, &a, error))
     return FALSE;
   if (node->call.args->len > 1 && !eval_node (arg (node, 1), context, &b, error))
@@ -1988,31 +2202,11 @@ eval_call (Node           *node,
   switch (fn)
     {
     case FN_LEN:
-      set_number (out, sb_number_from_int (a.length));
-      return TRUE;
     case FN_MATCHES:
-      {
-        g_autoptr(GError) local_error = NULL;
-        gboolean matched = g_regex_match_full (node->call.regex, a.string, -1, 0, 0, NULL, &local_error);
-
-        if (local_error != NULL)
-          {
-            g_set_error (error, SB_ERROR, SB_ERROR_EVALUATION, _("the pattern could not be matched: %s"),
-                         local_error->message);
-            return FALSE;
-          }
-        set_bool (out, matched);
-        return TRUE;
-      }
     case FN_STARTS_WITH:
-      set_bool (out, g_str_has_prefix (a.string, b.string));
-      return TRUE;
     case FN_ENDS_WITH:
-      set_bool (out, g_str_has_suffix (a.string, b.string));
-      return TRUE;
     case FN_CONTAINS:
-      set_bool (out, eval_contains (&a, &b));
-      return TRUE;
+      return eval_text (fn, node->call.regex, &a, &b, context, out, error);
     case FN_SAME_NAME:
       {
         g_autofree char *x = sb_normalise_name (a.string);
@@ -2022,55 +2216,19 @@ eval_call (Node           *node,
         return TRUE;
       }
     case FN_YEARS_BETWEEN:
-      set_number (out, sb_number_from_int (sb_date_years_between (a.date, b.date)));
-      return TRUE;
     case FN_MONTHS_BETWEEN:
-      set_number (out, sb_number_from_int (sb_date_months_between (a.date, b.date)));
-      return TRUE;
     case FN_DAYS_BETWEEN:
-      set_number (out, sb_number_from_int ((gint64) b.date - (gint64) a.date));
-      return TRUE;
     case FN_ADD_YEARS:
     case FN_ADD_MONTHS:
-      if (!number_to_count (&b, &count, error))
-        return FALSE;
-      {
-        gboolean ok = (fn == FN_ADD_MONTHS || (count <= 1000 && count >= -1000)) &&
-                      sb_date_add_months (a.date, fn == FN_ADD_YEARS ? count * 12 : count, &date);
-        return set_date_or_fail (out, ok, date, error);
-      }
     case FN_ADD_DAYS:
-      if (!number_to_count (&b, &count, error))
-        return FALSE;
-      {
-        gboolean ok = sb_date_add_days (a.date, count, &date);
-        return set_date_or_fail (out, ok, date, error);
-      }
     case FN_YEAR:
-      {
-        int year, month, day;
-
-        sb_date_to_ymd (a.date, &year, &month, &day);
-        set_number (out, sb_number_from_int (year));
-        return TRUE;
-      }
+      return eval_date_function (fn, &a, &b, out, error);
     case FN_USCC:
-      set_bool (out, sb_check_uscc (a.string));
-      return TRUE;
     case FN_ID_CARD:
-      set_bool (out, sb_check_id_card (a.string, NULL));
-      return TRUE;
     case FN_MOBILE:
-      set_bool (out, sb_check_mobile (a.string));
-      return TRUE;
     case FN_EMAIL:
-      set_bool (out, sb_check_email (a.string));
-      return TRUE;
     case FN_BIRTH_DATE:
-      if (sb_check_id_card (a.string, &date))
-        return set_date_or_fail (out, TRUE, date, error);
-      set_null (out);
-      return TRUE;
+      return eval_identifier (fn, &a, out, error);
     case FN_ROUND:
     case FN_FLOOR:
     case FN_CEIL:
@@ -2082,11 +2240,41 @@ eval_call (Node           *node,
 }
 
 static gboolean
+eval_call (Node           *node,
+           SbEvalContext  *context,
+           SbEval         *out,
+           GError        **error)
+{
+  switch (node->call.builtin->id)
+    {
+    case FN_ALL:
+    case FN_ANY:
+    case FN_COUNT_IF:
+      return eval_rows (node, context, out, error);
+    case FN_MIN:
+    case FN_MAX:
+      return eval_extreme (node, context, out, error);
+    case FN_SUM:
+    case FN_COUNT:
+      return eval_sum_count (node, context, out, error);
+    case FN_IF:
+    case FN_COALESCE:
+    case FN_PRESENT:
+      return eval_control (node, context, out, error);
+    default:
+      return eval_strict (node, context, out, error);
+    }
+}
+
+static gboolean
 eval_node (Node           *node,
            SbEvalContext  *context,
            SbEval         *out,
            GError        **error)
 {
+  if (!spend (context, 1, error))
+    return FALSE;
+
   switch (node->kind)
     {
     case NODE_LITERAL:
@@ -2123,8 +2311,18 @@ sb_expr_evaluate (SbExpr         *expr,
                   SbEval         *out,
                   GError        **error)
 {
+  guint64 own_budget = SB_EXPR_MAX_STEPS;
+  gboolean ok;
+
   g_return_val_if_fail (expr->checked, FALSE);
-  return eval_node (expr->root, context, out, error);
+
+  if (context->steps_left != NULL)
+    return eval_node (expr->root, context, out, error);
+
+  context->steps_left = &own_budget;
+  ok = eval_node (expr->root, context, out, error);
+  context->steps_left = NULL;
+  return ok;
 }
 
 /* Values as people read them: money in 万元 (Chinese) or grouped 元

@@ -27,6 +27,16 @@ G_BEGIN_DECLS
 #define SB_EXPR_MAX_TREE_DEPTH 1000  /* operations in a chain */
 #define SB_EXPR_MAX_ROW_DEPTH 4
 
+/* The evaluation budget: steps (an operation, a function call, an item of
+ * a list or a row visited) for all the checks of one draft, whatever the
+ * call file asks for. A call whose checks could need more on a draft at
+ * its limits (every table at SB_EXPR_MAX_LIST_ITEMS rows) is refused when
+ * it is loaded; evaluation counts the steps anyway and stops with a clear
+ * error when they run out. */
+#define SB_EXPR_MAX_STEPS 10000000
+#define SB_EXPR_MAX_LIST_ITEMS 1000   /* rows of a table, items of a list */
+#define SB_EXPR_REGEX_STEPS 100       /* one bounded run of a pattern */
+
 typedef enum {
   SB_EXPR_NULL = 0,    /* unknown; only while checking */
   SB_EXPR_BOOL,
@@ -78,6 +88,10 @@ typedef struct {
                         SbDate      *out,
                         gpointer     user_data,
                         GError     **error);
+  /* the options (SbOption) of the choice that a reference names, or NULL:
+   * what a message shows for a choice without knowing fields */
+  GArray  *(*options)  (const SbExprRef *ref,
+                        gpointer         user_data);
   gpointer user_data;
 } SbExprResolver;
 
@@ -92,6 +106,9 @@ typedef struct {
     const SbValue *row;
   } rows[SB_EXPR_MAX_ROW_DEPTH + 1];
   guint n_rows;
+  /* steps left, shared by the evaluations of one run; NULL: each
+   * evaluation gets a budget of its own */
+  guint64 *steps_left;
 } SbEvalContext;
 
 typedef struct _SbExpr SbExpr;
@@ -109,6 +126,7 @@ void         sb_expr_unref            (SbExpr                *expr);
 
 const char  *sb_expr_get_source       (SbExpr                *expr);
 SbExprType   sb_expr_get_result_type  (SbExpr                *expr);
+guint64      sb_expr_get_cost         (SbExpr                *expr);
 void         sb_expr_collect_fields   (SbExpr                *expr,
                                        GPtrArray             *fields);
 const SbExprRef *sb_expr_get_root_ref (SbExpr                *expr);

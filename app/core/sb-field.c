@@ -38,7 +38,7 @@ struct _SbField
   SbNumber     min;
   SbNumber     max;
   SbFormat     format;
-  GRegex      *pattern;
+  SbRegex     *pattern;
   SbText       pattern_hint;
   SbMoneyUnit  unit;
   guint        decimals;
@@ -145,7 +145,7 @@ sb_field_finalize (GObject *object)
   g_clear_pointer (&self->relevant, sb_expr_unref);
   g_free (self->calculate_source);
   g_clear_pointer (&self->calculate, sb_expr_unref);
-  g_clear_pointer (&self->pattern, g_regex_unref);
+  g_clear_pointer (&self->pattern, sb_regex_free);
   sb_text_clear (&self->pattern_hint);
   g_clear_pointer (&self->options, g_array_unref);
   g_free (self->options_from);
@@ -554,7 +554,7 @@ read_format (SbField       *self,
     {
       g_autoptr(GError) local_error = NULL;
 
-      self->pattern = g_regex_new (pattern, G_REGEX_OPTIMIZE, 0, &local_error);
+      self->pattern = sb_regex_new (pattern, &local_error);
       if (self->pattern == NULL)
         {
           g_autofree char *pattern_path = sb_json_reader_path (reader, "pattern");
@@ -649,8 +649,8 @@ read_type_specific (SbField       *self,
     {
     case SB_FIELD_TEXT:
     case SB_FIELD_TEXTAREA:
-      return sb_json_reader_int (reader, "min_length", FALSE, 0, 1000000, &self->min_length, error) &&
-             sb_json_reader_int (reader, "max_length", FALSE, 1, 1000000, &self->max_length, error) &&
+      return sb_json_reader_int (reader, "min_length", FALSE, 0, SB_FIELD_MAX_LENGTH, &self->min_length, error) &&
+             sb_json_reader_int (reader, "max_length", FALSE, 1, SB_FIELD_MAX_LENGTH, &self->max_length, error) &&
              read_format (self, reader, error);
     case SB_FIELD_MONEY:
       /* no typed amount is negative unless a definition says so; a
@@ -683,8 +683,8 @@ read_type_specific (SbField       *self,
       return read_parts (self, reader, error);
     case SB_FIELD_TABLE:
       return read_columns (self, reader, error) &&
-             sb_json_reader_int (reader, "min_rows", FALSE, 0, 10000, &self->min_rows, error) &&
-             sb_json_reader_int (reader, "max_rows", FALSE, 1, 10000, &self->max_rows, error) &&
+             sb_json_reader_int (reader, "min_rows", FALSE, 0, SB_FIELD_MAX_ROWS, &self->min_rows, error) &&
+             sb_json_reader_int (reader, "max_rows", FALSE, 1, SB_FIELD_MAX_ROWS, &self->max_rows, error) &&
              sb_rule_read_array (reader, "row_rules", self->row_rules, error);
     default:
       return TRUE;
@@ -1005,7 +1005,7 @@ sb_field_get_format (SbField *self)
   return self->format;
 }
 
-GRegex *
+SbRegex *
 sb_field_get_pattern (SbField *self)
 {
   return self->pattern;
@@ -1039,14 +1039,7 @@ const SbOption *
 sb_field_find_option (SbField    *self,
                       const char *value)
 {
-  for (guint i = 0; i < self->options->len; i++)
-    {
-      const SbOption *option = &g_array_index (self->options, SbOption, i);
-
-      if (g_str_equal (option->value, value))
-        return option;
-    }
-  return NULL;
+  return sb_options_find (self->options, value);
 }
 
 gboolean

@@ -9,6 +9,7 @@
 #include "sb-call-parts.h"
 #include "sb-expr.h"
 #include "sb-number.h"
+#include "sb-regex.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +20,11 @@ G_BEGIN_DECLS
 #define SB_TEXTAREA_LIMIT 10000  /* characters of a "textarea" field */
 
 #define SB_TYPE_FIELD (sb_field_get_type ())
+
+/* the largest max_length and max_rows a definition may set; also the most
+ * rows a draft's table may have */
+#define SB_FIELD_MAX_LENGTH 100000
+#define SB_FIELD_MAX_ROWS 1000
 
 G_DECLARE_FINAL_TYPE (SbField, sb_field, SB, FIELD, GObject)
 
@@ -80,7 +86,7 @@ gboolean            sb_field_get_min           (SbField      *self,
 gboolean            sb_field_get_max           (SbField      *self,
                                                 SbNumber     *out);
 SbFormat            sb_field_get_format        (SbField      *self);
-GRegex             *sb_field_get_pattern       (SbField      *self);
+SbRegex            *sb_field_get_pattern       (SbField      *self);
 const SbText       *sb_field_get_pattern_hint  (SbField      *self);
 SbMoneyUnit         sb_field_get_unit          (SbField      *self);
 guint               sb_field_get_decimals      (SbField      *self);

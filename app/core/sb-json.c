@@ -11,12 +11,9 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sb-file.h"
 #include "sb-json.h"
 
-/* Definitions and drafts never need long strings; a longer one is a broken
- * or hostile file. Draft texts are bounded by their fields' max_length, which
- * the validator reports with the real count, so the scan allows 16 MiB. */
-#define SB_JSON_MAX_STRING_BYTES (16 * 1024 * 1024)
 
 typedef enum { FRAME_OBJECT, FRAME_ARRAY } FrameKind;
 
@@ -49,6 +46,7 @@ typedef struct {
   Frame       frames[SB_JSON_MAX_DEPTH + 1];
   guint       depth;
   Expect      expect;
+  guint       values;
 } Scan;
 
 char *
@@ -220,15 +218,15 @@ scan_string (Scan     *scan,
     {
       char c = scan->data[scan->pos];
 
-      if (scan->pos - start > SB_JSON_MAX_STRING_BYTES)
-        return scan_fail (scan, error, _("a string is longer than %d MiB"),
-                          SB_JSON_MAX_STRING_BYTES / (1024 * 1024));
-
       if (c == '"')
         {
           scan_advance (scan, 1);
           return TRUE;
         }
+      /* bytes as written, escapes included, between the quotes */
+      if (scan->pos - (start + 1) >= SB_JSON_MAX_STRING_BYTES)
+        return scan_fail (scan, error, _("a string is longer than %d MiB"),
+                          SB_JSON_MAX_STRING_BYTES / (1024 * 1024));
       if ((guchar) c < 0x20)
         return scan_fail (scan, error, _("a control character inside a string must be escaped"));
       if (c != '\\')
@@ -518,6 +516,17 @@ scan_misplaced (Scan    *scan,
 
 /* A complete RFC 8259 check, so that whatever json-glib would read leniently
  * (comments, single quotes, trailing text) is refused here with a path. */
+/* json-glib spends some 80 bytes on each value: a cap on their number
+ * keeps the tree of any file within a few times its size. */
+static gboolean
+count_value (Scan    *scan,
+             GError **error)
+{
+  if (++scan->values > SB_JSON_MAX_VALUES)
+    return scan_fail (scan, error, _("more than %d values"), SB_JSON_MAX_VALUES);
+  return TRUE;
+}
+
 static gboolean
 scan_document (Scan    *scan,
                GError **error)
@@ -536,7 +545,7 @@ scan_document (Scan    *scan,
         }
 
       if ((c == '{' || c == '[') && expecting_value (scan))
-        ok = scan_open (scan, c == '{' ? FRAME_OBJECT : FRAME_ARRAY, error);
+        ok = count_value (scan, error) && scan_open (scan, c == '{' ? FRAME_OBJECT : FRAME_ARRAY, error);
       else if (c == '}' || c == ']')
         ok = scan_close (scan, c == '}' ? FRAME_OBJECT : FRAME_ARRAY, error);
       else if (c == ',' && scan->depth > 0)
@@ -551,17 +560,17 @@ scan_document (Scan    *scan,
         ok = scan_key (scan, &scan->frames[scan->depth - 1], error);
       else if (c == '"' && expecting_value (scan))
         {
-          ok = scan_string (scan, NULL, error);
+          ok = count_value (scan, error) && scan_string (scan, NULL, error);
           value_done (scan);
         }
       else if ((c == '-' || g_ascii_isdigit (c)) && expecting_value (scan))
         {
-          ok = scan_number (scan, error);
+          ok = count_value (scan, error) && scan_number (scan, error);
           value_done (scan);
         }
       else if (expecting_value (scan) && (c == 't' || c == 'f' || c == 'n'))
         {
-          ok = scan_literal (scan, error);
+          ok = count_value (scan, error) && scan_literal (scan, error);
           value_done (scan);
         }
       else
@@ -670,42 +679,14 @@ sb_json_parse_bytes (GBytes      *bytes,
   return json_node_ref (json_parser_get_root (parser));
 }
 
-/* Reads at most SB_JSON_MAX_BYTES, whatever the file claims to be: a
- * device such as /dev/zero or a growing file never fills the memory. */
+/* Reads at most SB_JSON_MAX_BYTES, whatever the file claims to be, and
+ * only a regular file: a FIFO, a device such as /dev/zero or a growing
+ * file never blocks and never fills the memory. */
 GBytes *
 sb_json_read_file (GFile   *file,
                    GError **error)
 {
-  g_autofree char *name = g_file_get_parse_name (file);
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, &local_error);
-  g_autoptr(GByteArray) data = NULL;
-  guint8 buffer[64 * 1024];
-  gssize n;
-
-  if (stream == NULL)
-    {
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: cannot be read: %s"), name, local_error->message);
-      return NULL;
-    }
-
-  data = g_byte_array_new ();
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, sizeof buffer, NULL, &local_error)) > 0)
-    {
-      if (data->len + (gsize) n > SB_JSON_MAX_BYTES)
-        {
-          g_set_error (error, SB_ERROR, SB_ERROR_TOO_LARGE, _("%s: the file is larger than %d MiB"),
-                       name, SB_JSON_MAX_BYTES / (1024 * 1024));
-          return NULL;
-        }
-      g_byte_array_append (data, buffer, n);
-    }
-  if (n < 0)
-    {
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: cannot be read: %s"), name, local_error->message);
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+  return sb_file_read (file, SB_JSON_MAX_BYTES, SB_FILE_DEFAULT, error);
 }
 
 JsonNode *

@@ -16,8 +16,18 @@
 
 G_BEGIN_DECLS
 
+/* What a real application needs, with room to spare: the longest text a
+ * call allows is a few thousand characters, a full draft at every maximum
+ * of the largest call about 1 MB. */
 #define SB_JSON_MAX_DEPTH 64
-#define SB_JSON_MAX_BYTES (64 * 1024 * 1024)
+#define SB_JSON_MAX_BYTES (8 * 1024 * 1024)
+/* Draft texts are bounded by their fields' max_length, which the validator
+ * reports with the real count; a string beyond this is a broken or hostile
+ * file. */
+#define SB_JSON_MAX_STRING_BYTES (1024 * 1024)
+/* values (objects, arrays, strings, numbers, literals) in one file: a full
+ * draft of the largest call at 1,000 rows a table has under 30,000 */
+#define SB_JSON_MAX_VALUES 100000
 #define SB_JSON_MAX_DEFINITION_TEXT (64 * 1024)
 
 JsonNode   *sb_json_parse_bytes     (GBytes      *bytes,

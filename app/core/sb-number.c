@@ -39,14 +39,10 @@ gcd128 (SbInt128 a,
   return a;
 }
 
-/* The smallest 128-bit value has no positive counterpart; keeping one bit of
- * headroom means negation and abs can never overflow. */
-#define SB_INT128_LIMIT ((SbInt128) 1 << 125)
-
 static gboolean
 in_range (SbInt128 v)
 {
-  return v < SB_INT128_LIMIT && v > -SB_INT128_LIMIT;
+  return v < SB_NUMBER_LIMIT && v > -SB_NUMBER_LIMIT;
 }
 
 SbNumber
@@ -93,18 +89,15 @@ sb_number_add (SbNumber   a,
                SbNumber  *out,
                GError   **error)
 {
+  /* over the least common denominator, so that a sum that fits is never
+   * reported as an overflow: a/d + b/d needs no product of denominators */
+  SbInt128 g = gcd128 (a.den, b.den);
   SbInt128 x, y, num, den;
 
-  if (a.den == b.den)
-    {
-      if (__builtin_add_overflow (a.num, b.num, &num))
-        return overflow (error);
-      return sb_number_make (num, a.den, out, error);
-    }
-  if (__builtin_mul_overflow (a.num, b.den, &x) ||
-      __builtin_mul_overflow (b.num, a.den, &y) ||
+  if (__builtin_mul_overflow (a.num, b.den / g, &x) ||
+      __builtin_mul_overflow (b.num, a.den / g, &y) ||
       __builtin_add_overflow (x, y, &num) ||
-      __builtin_mul_overflow (a.den, b.den, &den))
+      __builtin_mul_overflow (a.den / g, b.den, &den))
     return overflow (error);
   return sb_number_make (num, den, out, error);
 }
@@ -348,7 +341,7 @@ sb_number_format (SbNumber a,
   SbInt128 int_part, frac_part;
 
   /* a huge value cannot be scaled; print its integer part only */
-  if (magnitude > SB_INT128_LIMIT / scale / 4)
+  if (magnitude > SB_NUMBER_LIMIT / scale / 4)
     {
       if (a.num < 0)
         g_string_append_c (out, '-');

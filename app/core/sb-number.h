@@ -20,6 +20,11 @@ typedef struct {
   SbInt128 den;   /* always > 0, and gcd (num, den) == 1 */
 } SbNumber;
 
+/* Numerators and denominators stay strictly inside ±2^125: the smallest
+ * 128-bit value has no positive counterpart, and the headroom means negation
+ * and abs can never overflow. Beyond it, an operation is an overflow error. */
+#define SB_NUMBER_LIMIT ((SbInt128) 1 << 125)
+
 /* 10^15 元, far above any plausible budget, far below overflow. */
 #define SB_MONEY_MAX_YUAN G_GINT64_CONSTANT (999999999999999)
 

@@ -6,7 +6,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "sb-field.h"
 #include "sb-rule.h"
 
 #define CALL_ERROR SB_ERROR_INVALID_CALL
@@ -29,7 +28,7 @@ struct _SbRule
   SbTemplate  *message_en;
   SbCitation   citation;
   GStrv        field_ids;
-  GPtrArray   *fields;        /* SbField, unowned: the ones a problem points at */
+  GPtrArray   *fields;        /* fields (SbField), unowned: the ones a problem points at */
   GStrv        blind_fields;        /* blind review: field ids */
   GStrv        blind_attachments;   /* blind review: attachment ids */
   GPtrArray   *identities;          /* blind review: SbIdentity */
@@ -275,7 +274,7 @@ compile (const char            *source,
          const char            *path,
          const char            *member,
          const SbExprResolver  *resolver,
-         SbField               *row_table,
+         gpointer               row_table,
          GError               **error)
 {
   g_autofree char *member_path = sb_json_path_member (path, member);
@@ -303,7 +302,7 @@ compile_message (const char            *text,
                  const char            *path,
                  const char            *language,
                  const SbExprResolver  *resolver,
-                 SbField               *row_table,
+                 gpointer               row_table,
                  GError               **error)
 {
   g_autofree char *message_path = sb_json_path_member (path, "message");
@@ -417,7 +416,7 @@ gboolean
 sb_rule_compile (SbRule                *self,
                  const SbExprResolver  *resolver,
                  const char            *file,
-                 SbField               *row_table,
+                 gpointer               row_table,
                  GError               **error)
 {
   if (self->when_source != NULL &&

@@ -59,7 +59,7 @@ gboolean           sb_rule_read_array      (SbJsonReader          *reader,
 gboolean           sb_rule_compile         (SbRule                *self,
                                             const SbExprResolver  *resolver,
                                             const char            *file,
-                                            SbField               *row_table,
+                                            gpointer               row_table,    /* SbField */
                                             GError               **error);
 
 const char        *sb_rule_get_id          (SbRule                *self);

@@ -8,13 +8,14 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "sb-call-parts.h"
 #include "sb-error.h"
-#include "sb-field.h"
 #include "sb-template.h"
 
 typedef struct {
-  char   *text;   /* literal text, or NULL */
-  SbExpr *expr;   /* or a placeholder */
+  char   *text;     /* literal text, or NULL */
+  SbExpr *expr;     /* or a placeholder */
+  GArray *options;  /* SbOption of the choice it names, unowned; or NULL */
   guint   column;
 } Piece;
 
@@ -36,6 +37,22 @@ sb_template_free (SbTemplate *self)
   g_free (self->source);
   g_array_unref (self->pieces);
   g_free (self);
+}
+
+/* the most steps rendering can take (see sb_expr_get_cost) */
+guint64
+sb_template_get_cost (SbTemplate *self)
+{
+  guint64 cost = 0;
+
+  for (guint i = 0; i < self->pieces->len; i++)
+    {
+      Piece *piece = &g_array_index (self->pieces, Piece, i);
+      guint64 piece_cost = piece->expr != NULL ? sb_expr_get_cost (piece->expr) : 0;
+
+      cost = cost > G_MAXUINT64 - piece_cost ? G_MAXUINT64 : cost + piece_cost;
+    }
+  return cost;
 }
 
 const char *
@@ -166,47 +183,33 @@ sb_template_check (SbTemplate            *self,
                        piece->column, sb_expr_get_source (piece->expr), local_error->message);
           return FALSE;
         }
+      /* a choice is shown through its option's label (“柯城区”), not its
+       * stored value (“kecheng”): the resolver names the options */
+      if (resolver->options != NULL && sb_expr_get_root_ref (piece->expr) != NULL)
+        piece->options = resolver->options (sb_expr_get_root_ref (piece->expr), resolver->user_data);
     }
   return TRUE;
 }
 
-/* The choice field a placeholder names, so that its answer is shown as the
- * option's label (“柯城区”), not its stored value (“kecheng”). */
-static SbField *
-choice_field (SbExpr *expr)
-{
-  const SbExprRef *ref = sb_expr_get_root_ref (expr);
-  SbField *field;
-  SbFieldType type;
-
-  if (ref == NULL)
-    return NULL;
-  field = ref->member != NULL ? sb_field_find_child (ref->field, ref->member) : ref->field;
-  if (field == NULL)
-    return NULL;
-  type = sb_field_get_field_type (field);
-  return type == SB_FIELD_CHOICE || type == SB_FIELD_MULTI_CHOICE ? field : NULL;
-}
-
 static const char *
-option_label (SbField    *field,
+option_label (GArray     *options,
               const char *value,
               gboolean    chinese)
 {
-  const SbOption *option = sb_field_find_option (field, value);
+  const SbOption *option = sb_options_find (options, value);
 
   return option != NULL ? sb_text_get (&option->label, chinese) : value;
 }
 
 static void
 append_labels (GString      *out,
-               SbField      *field,
+               GArray       *options,
                const SbEval *value,
                gboolean      chinese)
 {
   if (value->kind == SB_VALUE_STRING)
     {
-      g_string_append (out, option_label (field, value->string, chinese));
+      g_string_append (out, option_label (options, value->string, chinese));
       return;
     }
 
@@ -220,7 +223,7 @@ append_labels (GString      *out,
         continue;
       if (out->len > 0 && i > 0)
         g_string_append (out, chinese ? "、" : ", ");
-      g_string_append (out, option_label (field, sb_value_get_string (item), chinese));
+      g_string_append (out, option_label (options, sb_value_get_string (item), chinese));
     }
 }
 
@@ -245,11 +248,11 @@ sb_template_render (SbTemplate    *self,
       /* a value that cannot be computed is shown as such, never invented */
       if (!sb_expr_evaluate (piece->expr, context, &value, NULL))
         g_string_append (out, "?");
-      else if (value.kind != SB_VALUE_NULL && choice_field (piece->expr) != NULL)
+      else if (value.kind != SB_VALUE_NULL && piece->options != NULL)
         {
           g_autoptr(GString) labels = g_string_new (NULL);
 
-          append_labels (labels, choice_field (piece->expr), &value, chinese);
+          append_labels (labels, piece->options, &value, chinese);
           g_string_append (out, labels->str);
         }
       else

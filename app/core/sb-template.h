@@ -24,6 +24,7 @@ char       *sb_template_render         (SbTemplate            *self,
                                         SbEvalContext         *context,
                                         gboolean               chinese);
 const char *sb_template_get_text       (SbTemplate            *self);
+guint64     sb_template_get_cost       (SbTemplate            *self);
 void        sb_template_free           (SbTemplate            *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbTemplate, sb_template_free)

@@ -4,12 +4,17 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "sb-blind-review.h"
 #include "sb-checks.h"
+#include "sb-file.h"
 #include "sb-json.h"
 #include "sb-validator.h"
 
@@ -30,6 +35,8 @@ struct _SbValidator
   SbValue        **computed;       /* owned values of calculated fields */
   StepState       *steps;
   SbValue         *no_rows;        /* an empty table, for tables never filled in */
+  guint64          steps_left;     /* the evaluation budget of a run */
+  gboolean         budget_spent;   /* and its end reported */
 };
 
 G_DEFINE_FINAL_TYPE (SbValidator, sb_validator, G_TYPE_OBJECT)
@@ -106,6 +113,7 @@ init_context (SbValidator   *self,
   memset (context, 0, sizeof *context);
   context->lookup = lookup_field;
   context->user_data = self;
+  context->steps_left = &self->steps_left;
 }
 
 /* Problems */
@@ -141,6 +149,13 @@ add_evaluation_problem (SbValidator  *self,
                         SbField      *field,
                         const GError *error)
 {
+  /* once the budget is spent, every evaluation fails the same way: said once */
+  if (self->steps_left == 0)
+    {
+      if (self->budget_spent)
+        return;
+      self->budget_spent = TRUE;
+    }
   add_problem (self, SB_SEVERITY_ERROR, "evaluation", path, field, NULL,
                g_strdup_printf ("无法计算%s（定义 %s）：%s；在能够计算之前不能导出。", what, definition_path, error->message),
                g_strdup_printf ("%s could not be computed (definition %s): %s; export is blocked until it can be.",
@@ -340,8 +355,9 @@ check_text (SbValidator   *self,
   const char *text = sb_value_get_string (value);
   glong length = sb_value_get_length (value);
   gint64 limit;
-  GRegex *pattern = sb_field_get_pattern (field);
+  SbRegex *pattern = sb_field_get_pattern (field);
   g_autoptr(GError) regex_error = NULL;
+  gboolean matched = TRUE;
   g_autofree char *shown = NULL;
 
   if (sb_field_get_min_length (field, &limit) && length < limit)
@@ -401,11 +417,21 @@ check_text (SbValidator   *self,
       break;
     }
 
-  if (pattern != NULL && !g_regex_match_full (pattern, text, -1, 0, 0, NULL, &regex_error) && regex_error != NULL)
+  /* one run of the pattern, bounded by PCRE2 and counted in the budget */
+  if (pattern != NULL && self->steps_left < SB_EXPR_REGEX_STEPS)
+    {
+      self->steps_left = 0;
+      g_set_error (&regex_error, SB_ERROR, SB_ERROR_EVALUATION,
+                   _("the checks need more than %d steps of evaluation, the most a draft may take"), SB_EXPR_MAX_STEPS);
+    }
+  else if (pattern != NULL)
+    self->steps_left -= SB_EXPR_REGEX_STEPS;
+
+  if (regex_error != NULL || (pattern != NULL && !sb_regex_match (pattern, text, &matched, &regex_error)))
     field_problem (self, where, field, "evaluation",
                    g_strdup_printf ("%s无法按格式要求检查：%s", where->zh, regex_error->message),
                    g_strdup_printf ("%s could not be checked against its pattern: %s", where->en, regex_error->message));
-  else if (pattern != NULL && !g_regex_match (pattern, text, 0, NULL))
+  else if (!matched)
     field_problem (self, where, field, "pattern",
                    g_strdup_printf ("%s“%s”格式不符：%s", where->zh, shown, sb_field_get_pattern_hint (field)->zh),
                    g_strdup_printf ("%s “%s” does not have the expected form: %s", where->en, shown,
@@ -846,41 +872,30 @@ resolve_attachment (SbValidator *self,
   return g_file_new_for_path (name);
 }
 
-/* Reads the file once: its size, its first bytes and its SHA-256. */
-static gboolean
-inspect_file (GFile    *file,
-              gint64   *size,
-              guint8   *head,
-              gsize    *head_length,
-              char    **sha256,
-              GError  **error)
+/* Why a file could not be read, in both languages: the problem's texts
+ * must not depend on the locale the command runs in. */
+static void
+describe_unreadable (const char  *local,
+                     const char **zh,
+                     const char **en)
 {
-  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, error);
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = g_malloc (64 * 1024);
-  gssize n;
+  GStatBuf st;
 
-  if (stream == NULL)
-    return FALSE;
-
-  *size = 0;
-  *head_length = 0;
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, 64 * 1024, NULL, error)) > 0)
-    {
-      if (*head_length < 16)
-        {
-          gsize take = MIN ((gsize) n, 16 - *head_length);
-          memcpy (head + *head_length, buffer, take);
-          *head_length += take;
-        }
-      g_checksum_update (checksum, buffer, n);
-      *size += n;
-    }
-  if (n < 0)
-    return FALSE;
-
-  *sha256 = g_strdup (g_checksum_get_string (checksum));
-  return TRUE;
+  if (local == NULL)
+    *zh = "只能读取本机文件", *en = "only local files can be read";
+  else if (g_stat (local, &st) != 0 && errno == ENOENT)
+    *zh = "文件不存在", *en = "the file does not exist";
+  else if (g_stat (local, &st) != 0)
+    *zh = "无权读取或路径无效", *en = "it cannot be opened (no permission or an invalid path)";
+  else if (S_ISDIR (st.st_mode))
+    *zh = "这是一个文件夹，不是文件", *en = "it is a folder, not a file";
+  else if (!S_ISREG (st.st_mode))
+    *zh = "不是普通文件（设备、管道或套接字），只读取普通文件",
+    *en = "it is not a regular file (a device, a pipe or a socket); only regular files are read";
+  else if (g_access (local, R_OK) != 0)
+    *zh = "没有读取权限", *en = "permission denied";
+  else
+    *zh = "文件在读取时发生变化或读取出错", *en = "the file changed while it was read, or a read failed";
 }
 
 static void
@@ -891,12 +906,11 @@ check_attachment_file (SbValidator            *self,
 {
   g_autoptr(GFile) file = resolve_attachment (self, ref->file);
   g_autofree char *shown = g_file_get_parse_name (file);
-  g_autofree char *sha256 = NULL;
+  g_autofree char *local = g_file_get_path (file);
   g_autoptr(GError) error = NULL;
   g_autofree char *format = format_of_name (ref->file);
-  guint8 head[16];
-  gsize head_length = 0;
-  gint64 size = 0;
+  gint64 limit = spec->max_size_mb * 1024 * 1024;
+  g_auto(SbFileDigest) digest = { 0 };
 
   if (!g_strv_contains ((const char *const *) spec->formats, format))
     {
@@ -910,23 +924,27 @@ check_attachment_file (SbValidator            *self,
       return;
     }
 
-  if (!inspect_file (file, &size, head, &head_length, &sha256, &error))
+  /* only a regular file is read, and never more than its limit + 1 byte */
+  if (local == NULL || !sb_file_digest (local, limit, &digest, &error))
     {
+      const char *zh, *en;
+
+      describe_unreadable (local, &zh, &en);
       add_problem (self, SB_SEVERITY_ERROR, "attachment_missing_file", path, NULL, &spec->citation,
-                   g_strdup_printf ("附件「%s」的文件 %s 无法读取：%s", spec->title.zh, shown, error->message),
-                   g_strdup_printf ("The file %s for “%s” cannot be read: %s", shown, spec->title.en, error->message));
+                   g_strdup_printf ("附件「%s」的文件 %s 无法读取：%s", spec->title.zh, shown, zh),
+                   g_strdup_printf ("The file %s for “%s” cannot be read: %s", shown, spec->title.en, en));
       return;
     }
 
-  if (size == 0)
+  if (digest.size == 0)
     add_problem (self, SB_SEVERITY_ERROR, "attachment_empty", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 是空文件。", spec->title.zh, shown),
                  g_strdup_printf ("The file %s for “%s” is empty.", shown, spec->title.en));
-  else if (size > spec->max_size_mb * 1024 * 1024)
+  else if (digest.too_large)
     {
       /* tenths of a MiB rounded up, so that a file over the limit never
        * reads as the limit; digits only, the same in every locale */
-      gint64 tenths = (size * 10 + 1048575) / 1048576;
+      gint64 tenths = ((gint64) digest.size * 10 + 1048575) / 1048576;
       g_autofree char *mb = g_strdup_printf ("%" G_GINT64_FORMAT ".%d", tenths / 10, (int) (tenths % 10));
 
       add_problem (self, SB_SEVERITY_ERROR, "attachment_too_large", path, NULL, &spec->citation,
@@ -935,14 +953,15 @@ check_attachment_file (SbValidator            *self,
                    g_strdup_printf ("The file %s for “%s” is %s MB, over the limit of %" G_GINT64_FORMAT " MB.",
                                     shown, spec->title.en, mb, spec->max_size_mb));
     }
-  else if (!content_matches (format, head, head_length))
+  else if (!content_matches (format, digest.head, digest.head_length))
     add_problem (self, SB_SEVERITY_ERROR, "attachment_content", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 的内容不是 %s 文件（可能已损坏或扩展名有误）。",
                                   spec->title.zh, shown, format),
                  g_strdup_printf ("The file %s for “%s” does not contain %s data (damaged, or a wrong extension).",
                                   shown, spec->title.en, format));
 
-  if ((ref->sha256 != NULL && !g_str_equal (ref->sha256, sha256)) || (ref->size >= 0 && ref->size != size))
+  if ((ref->sha256 != NULL && digest.sha256 != NULL && !g_str_equal (ref->sha256, digest.sha256)) ||
+      (ref->size >= 0 && ref->size != digest.size))
     add_problem (self, SB_SEVERITY_ERROR, "attachment_changed", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 在添加后已被修改（大小或 SHA-256 不一致），请重新添加。",
                                   spec->title.zh, shown),
@@ -1025,6 +1044,8 @@ sb_validator_validate (SbValidator     *self,
   self->draft = g_object_ref (draft);
   self->flags = flags;
   self->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_problem_free);
+  self->steps_left = SB_EXPR_MAX_STEPS;
+  self->budget_spent = FALSE;
 
   compute_effective_values (self);
   report_migration (self);
@@ -1045,6 +1066,12 @@ sb_validator_get_value (SbValidator *self,
                         SbField     *field)
 {
   return self->effective[sb_field_get_index (field)];
+}
+
+guint64
+sb_validator_get_steps (SbValidator *self)
+{
+  return SB_EXPR_MAX_STEPS - self->steps_left;
 }
 
 gboolean

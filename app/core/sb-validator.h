@@ -35,4 +35,7 @@ void            sb_problems_count                (GPtrArray        *problems,
                                                   guint            *warnings,
                                                   guint            *infos);
 
+/* evaluation steps the last validation spent (at most SB_EXPR_MAX_STEPS) */
+guint64         sb_validator_get_steps        (SbValidator     *self);
+
 G_END_DECLS
