@@ -11,6 +11,7 @@
 
 #include "sb-catalog.h"
 #include "sb-cli.h"
+#include "sb-cli-private.h"
 #include "sb-draft.h"
 #include "sb-validator.h"
 
@@ -26,6 +27,10 @@ static int run_calls (int argc, char **argv);
 static const Command commands[] = {
   { "validate", run_validate, N_("Check a draft against its call’s rules") },
   { "calls", run_calls, N_("List the calls this Shenbao can prepare applications for") },
+  { "export", sb_cli_run_export, N_("Write the signed bundle of a draft") },
+  { "verify", sb_cli_run_verify, N_("Check signed bundles and re-validate them") },
+  { "extract", sb_cli_run_extract, N_("Write a bundle’s draft and attachments back out") },
+  { "key", sb_cli_run_key, N_("Show, export or import the signing key") },
 };
 
 static void
@@ -62,9 +67,9 @@ warn_catalog_errors (SbCatalog *catalog)
                 ((GError *) g_ptr_array_index (errors, i))->message);
 }
 
-static SbCatalog *
-build_catalog (GStrv    forms,
-               GError **error)
+SbCatalog *
+sb_cli_build_catalog (GStrv    forms,
+                      GError **error)
 {
   g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
 
@@ -284,7 +289,7 @@ run_validate (int    argc,
       return SB_EXIT_UNREADABLE;
     }
 
-  catalog = build_catalog (forms, &error);
+  catalog = sb_cli_build_catalog (forms, &error);
   if (catalog == NULL)
     {
       g_printerr ("shenbao validate: %s\n", error->message);
@@ -415,7 +420,7 @@ run_calls (int    argc,
       return SB_EXIT_UNREADABLE;
     }
 
-  catalog = build_catalog (forms, &error);
+  catalog = sb_cli_build_catalog (forms, &error);
   if (catalog == NULL)
     {
       g_printerr ("shenbao calls: %s\n", error->message);

@@ -24,6 +24,7 @@ sb_application_file_free (SbApplicationFile *file)
   g_free (file->media_type);
   g_clear_object (&file->file);
   g_free (file->sha256);
+  g_free (file->recorded_sha256);
   g_free (file);
 }
 
@@ -207,6 +208,8 @@ list_files (SbDraft     *draft,
           file->media_type = g_strdup (sb_application_media_type (file->name));
           file->file = resolve_file (draft, ref->file);
           file->size = -1;
+          file->recorded_sha256 = g_strdup (ref->sha256);
+          file->recorded_size = ref->size;
           g_ptr_array_add (files, file);
         }
     }

@@ -53,6 +53,8 @@ typedef struct {
   GFile  *file;        /* resolved against the draft's folder */
   gint64  size;        /* -1 until hashed */
   char   *sha256;      /* NULL until hashed */
+  char   *recorded_sha256;  /* as the draft recorded it on attaching; may be NULL */
+  gint64  recorded_size;    /* -1 when not recorded */
 } SbApplicationFile;
 
 void        sb_application_file_free       (SbApplicationFile *file);
