@@ -89,7 +89,10 @@ print_report_text (SbBundleReport *report,
 
       if (problem->severity == SB_SEVERITY_INFO)
         continue;
-      g_print ("    %s  %s  [%s]\n      %s\n", sb_severity_to_string (problem->severity), problem->path,
+      g_print ("    %s  %s  [%s]\n      %s\n",
+               problem->severity == SB_SEVERITY_ERROR ? _("error")
+                 : problem->acknowledged ? _("warning (acknowledged)") : _("warning (needs acknowledgement)"),
+               problem->path,
                problem->code, sb_problem_get_message (problem, chinese));
     }
 }
