@@ -853,6 +853,87 @@ test_jose (void)
       g_error ("jose accepted %s: %s", (char *) g_ptr_array_index (tampered, i), lines[i]);
 }
 
+/* docs/bundle.md's worked example */
+
+static char *
+doc_block (const char *doc,
+           const char *marker)
+{
+  const char *at = strstr (doc, marker);
+  const char *start, *end;
+
+  g_assert_nonnull (at);
+  start = strstr (at, "```");
+  g_assert_nonnull (start);
+  start = strchr (start, '\n') + 1;
+  end = strstr (start, "```");
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+static void
+test_worked_example (void)
+{
+  g_autofree char *doc_path = g_build_filename (SOURCE_DIR, "docs", "bundle.md", NULL);
+  g_autofree char *doc = NULL;
+  g_autofree char *application_text = NULL;
+  g_autofree char *canonical_text = NULL;
+  g_autofree char *digest_text = NULL;
+  g_autofree char *verify_text = NULL;
+  g_autofree char *canonical = NULL;
+  g_autofree char *digest = NULL;
+  g_autofree char *computed = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(JsonNode) application = NULL;
+  g_autoptr(SbDraft) draft = load_draft ("example-draft.json");
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) export = { 0 };
+  g_auto(Run) verify = { 0 };
+  g_auto(GStrv) expected_lines = NULL;
+  g_auto(GStrv) actual_lines = NULL;
+
+  g_assert_true (g_file_get_contents (doc_path, &doc, NULL, NULL));
+  application_text = doc_block (doc, "<!-- example: application -->");
+  canonical_text = g_strstrip (doc_block (doc, "<!-- example: canonical -->"));
+  digest_text = g_strstrip (doc_block (doc, "<!-- example: digest -->"));
+  verify_text = doc_block (doc, "<!-- example: verify -->");
+
+  /* the documented object, canonicalised, is the documented line */
+  bytes = g_bytes_new (application_text, strlen (application_text));
+  application = sb_json_parse_bytes (bytes, "docs/bundle.md", &error);
+  g_assert_no_error (error);
+  canonical = sb_jcs_serialize (application, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (canonical, ==, canonical_text);
+  digest = sb_sha256_hex (canonical, strlen (canonical));
+  g_assert_cmpstr (digest, ==, digest_text);
+
+  /* and it is what Shenbao makes of the example draft */
+  computed = sb_application_compute_digest (draft, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (computed, ==, digest_text);
+
+  /* the verify output, but for the time and the key */
+  run_shenbao (&export, "export", "--forms", "example-call.json", "example-draft.json",
+               "--bundle", "example.shenbao.json", NULL);
+  g_assert_cmpint (export.status, ==, 0);
+  run_shenbao (&verify, "verify", "example.shenbao.json", NULL);
+  g_assert_cmpint (verify.status, ==, 0);
+  expected_lines = g_strsplit (verify_text, "\n", -1);
+  actual_lines = g_strsplit (verify.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (actual_lines), ==, g_strv_length (expected_lines));
+  for (guint i = 0; expected_lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (expected_lines[i], "  Created: ") ||
+          g_str_has_prefix (expected_lines[i], "  Key fingerprint: "))
+        continue;
+      if (i == 0)
+        g_assert_true (g_str_has_suffix (actual_lines[0], expected_lines[0]));
+      else
+        g_assert_cmpstr (actual_lines[i], ==, expected_lines[i]);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -892,6 +973,7 @@ main (int    argc,
   g_test_add_func ("/key/commands", test_key_commands);
   g_test_add_func ("/interop/openssl", test_openssl);
   g_test_add_func ("/interop/jose", test_jose);
+  g_test_add_func ("/docs/worked-example", test_worked_example);
 
   status = g_test_run ();
 
