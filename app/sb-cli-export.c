@@ -93,11 +93,14 @@ report_problems (SbDraft   *draft,
   return TRUE;
 }
 
+/* Writes the bundle; @digest_out receives the application digest, for a
+ * PDF written after it. */
 static int
-export_bundle (SbDraft    *draft,
-               GPtrArray  *problems,
-               const char *out_path,
-               const char *passphrase_file)
+export_bundle (SbDraft     *draft,
+               GPtrArray   *problems,
+               const char  *out_path,
+               const char  *passphrase_file,
+               char       **digest_out)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *passphrase = NULL;
@@ -135,6 +138,7 @@ export_bundle (SbDraft    *draft,
   g_print (_("Bundle: %s\n"), out_name);
   g_print (_("Application digest: %s\n"), digest);
   g_print (_("Key fingerprint: %s\n"), fingerprint);
+  *digest_out = g_steal_pointer (&digest);
   return SB_EXIT_OK;
 }
 
@@ -163,6 +167,8 @@ sb_cli_run_export (int    argc,
   g_autoptr(SbValidator) validator = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GFile) file = NULL;
+  g_autofree char *digest = NULL;
+  int status;
 
   g_set_prgname ("shenbao export");
   g_option_context_set_description (context,
@@ -211,5 +217,7 @@ sb_cli_run_export (int    argc,
   if (!report_problems (draft, problems))
     return SB_EXIT_PROBLEMS;
 
-  return export_bundle (draft, problems, bundle, passphrase_file);
+  /* the bundle first, so that a PDF written next can carry its digest */
+  status = export_bundle (draft, problems, bundle, passphrase_file, &digest);
+  return status;
 }

@@ -399,6 +399,7 @@ test_key_file_mode (void)
 
   g_assert_true (sb_key_save (key, file, NULL, &error));
   g_assert_no_error (error);
+  g_assert_false (sb_key_file_is_encrypted (file));
   loaded = sb_key_load_private (file, NULL, TRUE, &error);
   g_assert_no_error (error);
   g_assert_true (sb_key_equal (key, loaded));
@@ -456,6 +457,7 @@ test_passphrase (void)
   g_assert_no_error (error);
   pem = read_text ("locked.pem", NULL);
   g_assert_nonnull (strstr (pem, "BEGIN ENCRYPTED PRIVATE KEY"));
+  g_assert_true (sb_key_file_is_encrypted (file));
 
   without = sb_key_load_private (file, NULL, TRUE, &error);
   g_assert_null (without);

@@ -223,6 +223,19 @@ check_private_mode (GFile   *file,
   return TRUE;
 }
 
+gboolean
+sb_key_file_is_encrypted (GFile *file)
+{
+  g_autoptr(GBytes) bytes = read_small_file (file, NULL);
+  const char *data;
+  gsize length;
+
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &length);
+  return g_strstr_len (data, length, "-----BEGIN ENCRYPTED PRIVATE KEY-----") != NULL;
+}
+
 SbKey *
 sb_key_load_private (GFile       *file,
                      const char  *passphrase,

@@ -41,6 +41,10 @@ SbKey      *sb_key_load_default          (const char  *passphrase,
                                           gboolean     create,
                                           GError     **error);
 
+/* Whether @file (a PEM private key) is encrypted, so that the app asks for
+ * the passphrase before loading it; FALSE when it cannot be read. */
+gboolean    sb_key_file_is_encrypted     (GFile       *file);
+
 /* A PKCS#8 PEM private key (encrypted ones need @passphrase). With
  * @check_mode, a file that group or others can read is refused. */
 SbKey      *sb_key_load_private          (GFile       *file,
