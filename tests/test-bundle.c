@@ -374,6 +374,7 @@ test_wrong_key (void)
   g_auto(Run) cli_right = { 0 };
 
   g_assert_cmpint (right->integrity, ==, SB_BUNDLE_INTACT);
+  g_assert_cmpstr (right->application_digest, ==, digest);
   g_assert_cmpint (wrong->integrity, ==, SB_BUNDLE_WRONG_KEY);
 
   write_text ("other.pem", pem);
@@ -417,11 +418,14 @@ test_default_key_mode_refused (void)
   g_autoptr(GFile) file = sb_key_get_default_file ();
   g_autoptr(GError) error = NULL;
   g_autoptr(SbKey) key = sb_key_load_default (NULL, TRUE, &error);
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *shown = NULL;
   g_auto(Run) run = { 0 };
   g_auto(Run) after = { 0 };
   GStatBuf st;
 
   g_assert_no_error (error);
+  fingerprint = sb_key_get_fingerprint (key);
   g_assert_cmpint (g_stat (g_file_peek_path (file), &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   {
@@ -439,6 +443,8 @@ test_default_key_mode_refused (void)
   g_assert_cmpint (g_chmod (g_file_peek_path (file), 0600), ==, 0);
   run_shenbao (&after, "key", "show", NULL);
   g_assert_cmpint (after.status, ==, 0);
+  shown = g_strdup_printf ("Key fingerprint: %s\n", fingerprint);
+  g_assert_nonnull (strstr (after.out, shown));
 }
 
 static void
@@ -505,6 +511,7 @@ test_key_commands (void)
   {
     g_autoptr(SbKey) existing = sb_key_load_default (NULL, TRUE, &error);
     g_assert_no_error (error);
+    g_assert_true (sb_key_has_private (existing));
   }
   run_shenbao (&refused, "key", "import", key_path, NULL);
   g_assert_cmpint (refused.status, ==, 2);
@@ -754,6 +761,7 @@ test_openssl (void)
 
   g_assert_true (set_contents (pem_path, pem, -1, NULL));
   g_assert_cmpint (openssl_verify (bundle, pem_path), ==, 0);
+  g_assert_cmpuint (strlen (digest), ==, SB_SHA256_HEX_LENGTH);
 
   tampered = write_tampered ("interop.shenbao.json");
   for (guint i = 0; i < tampered->len; i++)
