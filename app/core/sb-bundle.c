@@ -26,6 +26,11 @@
 #define CHUNK (3 * 256 * 1024)          /* a multiple of 3: base64 without carry */
 #define READ_BUFFER (1024 * 1024)
 #define BUNDLE_ERROR SB_ERROR_INVALID_INPUT
+/* no call allows an attachment over 200 MB (max_size_mb ≤ 200): a bigger
+ * `files` entry, or more than ten of them, is refused before it fills the
+ * disk */
+#define MAX_FILE_BYTES (G_GINT64_CONSTANT (200) * 1024 * 1024)
+#define MAX_FILES_BYTES (10 * MAX_FILE_BYTES)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
 
@@ -583,6 +588,7 @@ typedef struct {
   gboolean     eof;
 
   const char  *blob_folder;   /* decoded files go here as SHA256 names; NULL: hash only */
+  gint64       files_bytes;   /* decoded so far */
   GHashTable  *blobs;         /* key → Blob */
   JsonNode    *members[5];    /* format, format_version, manifest, definition, signature */
   gsize        budget;        /* what captured members may still take */
@@ -951,6 +957,12 @@ read_file_entry (Scanner    *scanner,
         }
       scanner->offset += end - start;
       scanner->position = end;
+      if (decoder.total > MAX_FILE_BYTES || scanner->files_bytes + decoder.total > MAX_FILES_BYTES)
+        {
+          if (decoder.out != NULL)
+            fclose (decoder.out);
+          return fail (scanner, _("files.%s: larger than any call allows"), key);
+        }
       if (end == scanner->length)
         continue;
       if (scanner->buffer[end] == '"')
@@ -978,6 +990,7 @@ read_file_entry (Scanner    *scanner,
       return FALSE;
     }
 
+  scanner->files_bytes += decoder.total;
   EVP_DigestFinal_ex (context, digest, &digest_length);
   blob = g_new0 (Blob, 1);
   blob->sha256 = hex_of (digest, digest_length);
