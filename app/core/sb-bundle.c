@@ -1754,7 +1754,21 @@ write_definition (GFile       *directory,
   GBytes *bytes = sb_call_get_bytes (call);
   g_autofree char *name = g_strdup_printf ("%s-v%" PRId64 ".json", sb_call_get_id (call), sb_call_get_version (call));
   g_autoptr(GFile) file = g_file_get_child (directory, name);
+  g_autoptr(GBytes) existing = NULL;
 
+  /* a definition of that name already there: the same bytes are fine,
+   * anything else is not overwritten */
+  if (g_file_query_exists (file, NULL))
+    {
+      g_autofree char *shown = g_file_get_parse_name (file);
+
+      existing = g_file_load_bytes (file, NULL, NULL, NULL);
+      if (existing != NULL && g_bytes_equal (existing, bytes))
+        return TRUE;
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
+                   _("%s: exists already with other contents; extract into an empty folder"), shown);
+      return FALSE;
+    }
   return sb_storage_write_atomic (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error);
 }
 
@@ -1811,16 +1825,23 @@ sb_bundle_extract (GFile            *bundle,
                  report->file, report->revalidation_failure);
   else
     {
+      gboolean moved = FALSE;
+
       work_attachments = g_build_filename (work, "attachments", NULL);
       draft_file = g_file_new_for_path (draft_path);
-      if (g_file_test (work_attachments, G_FILE_TEST_IS_DIR) && g_rename (work_attachments, attachments_path) != 0)
+
+      if (write_definition (directory, draft, error))
         {
-          int saved = errno;
-          g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"),
-                       attachments_path, g_strerror (saved));
+          moved = !g_file_test (work_attachments, G_FILE_TEST_IS_DIR) ||
+                  g_rename (work_attachments, attachments_path) == 0;
+          if (!moved)
+            {
+              int saved = errno;
+              g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"),
+                           attachments_path, g_strerror (saved));
+            }
         }
-      else
-        ok = write_definition (directory, draft, error) && sb_draft_save (draft, draft_file, error);
+      ok = moved && sb_draft_save (draft, draft_file, error);
     }
 
   remove_tree (work);
