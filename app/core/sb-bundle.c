@@ -946,9 +946,16 @@ read_file_entry (Scanner    *scanner,
             fclose (decoder.out);
           return fail (scanner, "%s", _("the file ends inside a string"));
         }
-      start = end = scanner->position;
-      while (end < scanner->length && scanner->buffer[end] != '"' && scanner->buffer[end] != '\\')
-        end++;
+      {
+        const guint8 *from = scanner->buffer + scanner->position;
+        gsize left = scanner->length - scanner->position;
+        const guint8 *quote = memchr (from, '"', left);
+        const guint8 *backslash = memchr (from, '\\', quote != NULL ? (gsize) (quote - from) : left);
+
+        start = scanner->position;
+        end = backslash != NULL ? (gsize) (backslash - scanner->buffer)
+            : quote != NULL ? (gsize) (quote - scanner->buffer) : scanner->length;
+      }
       if (!decoder_feed (&decoder, scanner->buffer + start, end - start))
         {
           if (decoder.out != NULL)
