@@ -29,6 +29,8 @@ set_contents (const char *path,
               gssize      length,
               GError    **error)
 {
+  /* GLib writes over an existing file in place without truncating it here */
+  g_unlink (path);
   return g_file_set_contents_full (path, contents, length, G_FILE_SET_CONTENTS_NONE, 0644, error);
 }
 
@@ -144,6 +146,15 @@ load_draft (const char *name)
 
   g_assert_no_error (error);
   return draft;
+}
+
+static char *
+to_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, NULL);
 }
 
 /* The example draft with one value replaced (by text substitution). */
@@ -311,6 +322,137 @@ test_verify_exit_codes (void)
   g_assert_cmpint (mixed.status, ==, 1);
 }
 
+static SbBundleIntegrity
+integrity_after (const char *text,
+                 const char *from,
+                 const char *to)
+{
+  g_autoptr(GString) changed = g_string_new (text);
+  g_autoptr(SbBundleReport) report = NULL;
+
+  g_assert_cmpuint (g_string_replace (changed, from, to, 1), ==, 1);
+  write_text ("reason.shenbao.json", changed->str);
+  report = verify_file ("reason.shenbao.json", NULL);
+  g_assert_true ((report->reason == NULL) == (report->integrity == SB_BUNDLE_INTACT));
+  if (report->reason != NULL)
+    g_test_message ("%s → %s: %s", from, to, report->reason);
+  return report->integrity;
+}
+
+/* Each kind of damage is named as such. */
+static void
+test_integrity_reasons (void)
+{
+  g_autoptr(SbKey) key = sb_key_generate ();
+  g_autofree char *digest = export_in_process (key, "example-draft.json", "reasons.shenbao.json", FALSE);
+  g_autofree char *text = read_text ("reasons.shenbao.json", NULL);
+  g_autofree char *plan_sha = NULL;
+  g_autofree char *plan_path = in_tmp ("plan.pdf");
+  g_autoptr(GFile) plan = g_file_new_for_path (plan_path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *files_key = NULL;
+
+  g_assert_true (sb_sha256_file (plan, &plan_sha, NULL, &error));
+  files_key = g_strdup_printf ("\"%s\":\"", plan_sha);
+
+  g_assert_cmpint (integrity_after (text, "\"subsidy\":800000", "\"subsidy\":800009"), ==, SB_BUNDLE_VALUE_CHANGED);
+  g_assert_cmpint (integrity_after (text, "示例科技局", "示例科学局"), ==, SB_BUNDLE_DEFINITION_MISMATCH);
+  /* %PDF-1.4 becomes %PDF-1.5 */
+  g_assert_cmpint (integrity_after (text, "JVBERi0xLjQK", "JVBERi0xLjUK"), ==, SB_BUNDLE_ATTACHMENT_MISMATCH);
+  g_assert_cmpint (integrity_after (text, files_key,
+                                    "\"0000000000000000000000000000000000000000000000000000000000000000\":\""),
+                   ==, SB_BUNDLE_ATTACHMENT_MISMATCH);
+  g_assert_cmpint (integrity_after (text, "{\"format\":", "{\"extra\":1,\"format\":"), ==, SB_BUNDLE_MALFORMED);
+  g_assert_cmpint (integrity_after (text, "{\"format\":", "{\"format_version\":1,\"format\":"), ==, SB_BUNDLE_MALFORMED);
+  g_assert_cmpint (integrity_after (text, "\"format_version\":1", "\"format_version\":2"), ==, SB_BUNDLE_MALFORMED);
+  g_assert_cmpint (integrity_after (text, "\n}\n", "\n}\n{}"), ==, SB_BUNDLE_MALFORMED);
+  /* whitespace between members is free */
+  g_assert_cmpint (integrity_after (text, ",\n\"manifest\":", " ,\r\n\t\"manifest\" : "), ==, SB_BUNDLE_INTACT);
+  /* another JSON writer may escape "/" in base64: 0xFF 0xFF 0xFF is "////" */
+  {
+    static const char slash_pdf[] = "%PDF-1.4\n\xff\xff\xff\n%%EOF\n";
+    g_autofree char *slash_path = in_tmp ("plan-slash.pdf");
+    g_autofree char *slash_digest = NULL;
+    g_autofree char *slash_text = NULL;
+
+    g_assert_true (set_contents (slash_path, slash_pdf, sizeof slash_pdf - 1, NULL));
+    write_variant ("slash-draft.json", "\"plan.pdf\"", "\"plan-slash.pdf\"");
+    slash_digest = export_in_process (key, "slash-draft.json", "slash.shenbao.json", FALSE);
+    slash_text = read_text ("slash.shenbao.json", NULL);
+    g_assert_cmpint (integrity_after (slash_text, "////", "\\/\\/\\/\\/"), ==, SB_BUNDLE_INTACT);
+    g_assert_cmpint (integrity_after (slash_text, "////", "\\/\\/\\/\\n"), ==, SB_BUNDLE_MALFORMED);
+  }
+  g_assert_cmpuint (strlen (digest), ==, SB_SHA256_HEX_LENGTH);
+}
+
+/* "alg": "EdDSA" (before RFC 9864) is accepted: the bundle re-signed with it. */
+static void
+test_eddsa_accepted (void)
+{
+  g_autoptr(SbKey) key = sb_key_generate ();
+  g_autofree char *digest = export_in_process (key, "example-draft.json", "eddsa.shenbao.json", FALSE);
+  g_autofree char *path = in_tmp ("eddsa.shenbao.json");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) header = NULL;
+  g_autoptr(GBytes) signature = NULL;
+  g_autoptr(SbBundleReport) report = NULL;
+  g_autofree char *header_text = NULL;
+  g_autofree char *header_b64 = NULL;
+  g_autofree char *payload = NULL;
+  g_autofree char *input = NULL;
+  g_autofree char *signature_b64 = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *kid = sb_key_get_fingerprint (key);
+  JsonObject *root, *protected_header;
+
+  json_parser_load_from_file (parser, path, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  protected_header = json_object_new ();
+  json_object_set_string_member (protected_header, "alg", "EdDSA");
+  json_object_set_boolean_member (protected_header, "b64", FALSE);
+  json_object_set_array_member (protected_header, "crit", json_array_new ());
+  json_array_add_string_element (json_object_get_array_member (protected_header, "crit"), "b64");
+  json_object_set_member (protected_header, "jwk", sb_key_to_jwk (key));
+  json_object_set_string_member (protected_header, "kid", kid);
+  header = json_node_init_object (json_node_alloc (), protected_header);
+  json_object_unref (protected_header);
+  header_text = sb_jcs_serialize (header, NULL, &error);
+  g_assert_no_error (error);
+  header_b64 = sb_base64url_encode (header_text, strlen (header_text));
+  payload = sb_jcs_serialize (json_object_get_member (root, "manifest"), NULL, &error);
+  g_assert_no_error (error);
+  input = g_strconcat (header_b64, ".", payload, NULL);
+  signature = sb_key_sign (key, input, strlen (input), &error);
+  g_assert_no_error (error);
+  signature_b64 = sb_base64url_encode (g_bytes_get_data (signature, NULL), g_bytes_get_size (signature));
+  json_object_set_string_member (json_object_get_object_member (root, "signature"), "protected", header_b64);
+  json_object_set_string_member (json_object_get_object_member (root, "signature"), "signature", signature_b64);
+  text = to_json (json_parser_get_root (parser));
+  write_text ("eddsa.shenbao.json", text);
+
+  report = verify_file ("eddsa.shenbao.json", key);
+  g_assert_cmpint (report->integrity, ==, SB_BUNDLE_INTACT);
+  g_assert_cmpstr (report->application_digest, ==, digest);
+}
+
+/* A built-in call: --require-known accepts it. */
+static void
+test_builtin_definition (void)
+{
+  g_autofree char *sample = g_build_filename (SOURCE_DIR, "resources", "samples", "nantong-2023-qianzhan.json", NULL);
+  g_auto(Run) export = { 0 };
+  g_auto(Run) verify = { 0 };
+
+  run_shenbao (&export, "export", sample, "--bundle", "nantong.shenbao.json", NULL);
+  g_assert_cmpint (export.status, ==, 0);
+  run_shenbao (&verify, "verify", "--require-known", "nantong.shenbao.json", NULL);
+  g_assert_cmpint (verify.status, ==, 0);
+  g_assert_nonnull (strstr (verify.out, "(definition built in)"));
+}
+
 /* Every single-byte change of the manifest, the definition or the files
  * is rejected. */
 static void
@@ -379,6 +521,15 @@ test_wrong_key (void)
 
   write_text ("other.pem", pem);
   write_text ("own.pem", own_pem);
+  {
+    g_autoptr(JsonNode) jwk = sb_key_to_jwk (key);
+    g_autofree char *jwk_text = to_json (jwk);
+    g_auto(Run) cli_jwk = { 0 };
+
+    write_text ("own.jwk", jwk_text);
+    run_shenbao (&cli_jwk, "verify", "--key", "own.jwk", "signed.shenbao.json", NULL);
+    g_assert_cmpint (cli_jwk.status, ==, 0);
+  }
   run_shenbao (&cli_wrong, "verify", "--key", "other.pem", "signed.shenbao.json", NULL);
   g_assert_cmpint (cli_wrong.status, ==, 1);
   g_assert_nonnull (strstr (cli_wrong.out, "wrong key"));
@@ -658,14 +809,6 @@ change_leaf (JsonNode *leaf)
     json_node_set_int (leaf, json_node_get_int (leaf) + 1);
 }
 
-static char *
-to_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, NULL);
-}
 
 /* Writes one bundle per manifest leaf, each with that leaf changed. */
 static GPtrArray *
@@ -973,6 +1116,9 @@ main (int    argc,
   g_test_add_func ("/bundle/export-refuses-errors", test_export_refuses_errors);
   g_test_add_func ("/bundle/export-usage", test_export_usage);
   g_test_add_func ("/bundle/verify-exit-codes", test_verify_exit_codes);
+  g_test_add_func ("/bundle/integrity-reasons", test_integrity_reasons);
+  g_test_add_func ("/bundle/eddsa-accepted", test_eddsa_accepted);
+  g_test_add_func ("/bundle/builtin-definition", test_builtin_definition);
   g_test_add_func ("/bundle/single-byte-changes", test_single_byte_changes);
   g_test_add_func ("/bundle/wrong-key", test_wrong_key);
   g_test_add_func ("/bundle/extract", test_extract);
