@@ -282,6 +282,18 @@ test_export_usage (void)
   g_assert_nonnull (strstr (pdf.err, "not available in this build"));
   run_shenbao (&nothing, "export", "--forms", "example-call.json", "example-draft.json", NULL);
   g_assert_cmpint (nothing.status, ==, 2);
+  {
+    g_auto(Run) itself = { 0 };
+    g_autofree char *before = read_text ("example-draft.json", NULL);
+    g_autofree char *after = NULL;
+
+    run_shenbao (&itself, "export", "--forms", "example-call.json", "example-draft.json",
+                 "--bundle", "example-draft.json", NULL);
+    g_assert_cmpint (itself.status, ==, 2);
+    g_assert_nonnull (strstr (itself.err, "the draft itself"));
+    after = read_text ("example-draft.json", NULL);
+    g_assert_cmpstr (before, ==, after);
+  }
 }
 
 static void

@@ -496,6 +496,13 @@ sb_bundle_export (SbDraft    *draft,
       return FALSE;
     }
 
+  if (sb_draft_get_file (draft) != NULL && g_file_equal (out, sb_draft_get_file (draft)))
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
+                   _("%s: this is the draft itself; write the bundle to another file"), path);
+      return FALSE;
+    }
+
   if (problems == NULL)
     {
       g_autoptr(SbValidator) validator = sb_validator_new (sb_draft_get_call (draft));
