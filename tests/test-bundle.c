@@ -49,6 +49,8 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
+static const char *data_home;  /* XDG_DATA_HOME for the commands run; NULL: this process's */
+
 static void
 run_argv (Run               *run,
           const char *const *argv)
@@ -59,6 +61,8 @@ run_argv (Run               *run,
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_set_cwd (launcher, tmpdir);
+  if (data_home != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
@@ -641,6 +645,70 @@ test_passphrase (void)
   g_assert_true (sb_key_equal (key, right));
 }
 
+/* A passphrase from the command line: a new key made with it, then needed. */
+static void
+test_passphrase_commands (void)
+{
+  g_autofree char *home = in_tmp ("xdg-passphrase");
+  g_auto(Run) first = { 0 };
+  g_auto(Run) without = { 0 };
+  g_auto(Run) wrong = { 0 };
+  g_auto(Run) with = { 0 };
+  g_auto(Run) show = { 0 };
+  g_autofree char *key_path = g_build_filename (home, "shenbao", "keys", "ed25519.pem", NULL);
+  g_autoptr(GFile) key_file = g_file_new_for_path (key_path);
+
+  write_text ("passphrase.txt", "correct horse\n");
+  write_text ("wrong-passphrase.txt", "battery staple\n");
+  data_home = home;
+  run_shenbao (&first, "export", "--forms", "example-call.json", "example-draft.json",
+               "--passphrase-file", "passphrase.txt", "--bundle", "locked-1.shenbao.json", NULL);
+  g_assert_cmpint (first.status, ==, 0);
+  g_assert_nonnull (strstr (first.out, "A signing key was made"));
+  g_assert_true (sb_key_file_is_encrypted (key_file));
+
+  run_shenbao (&without, "export", "--forms", "example-call.json", "example-draft.json",
+               "--bundle", "locked-2.shenbao.json", NULL);
+  g_assert_cmpint (without.status, ==, 2);
+  g_assert_nonnull (strstr (without.err, "--passphrase-file"));
+  run_shenbao (&wrong, "key", "show", "--passphrase-file", "wrong-passphrase.txt", NULL);
+  g_assert_cmpint (wrong.status, ==, 2);
+  g_assert_nonnull (strstr (wrong.err, "passphrase is wrong"));
+  run_shenbao (&with, "export", "--forms", "example-call.json", "example-draft.json",
+               "--passphrase-file", "passphrase.txt", "--bundle", "locked-2.shenbao.json", NULL);
+  g_assert_cmpint (with.status, ==, 0);
+  g_assert_null (strstr (with.out, "A signing key was made"));
+  run_shenbao (&show, "key", "show", "--passphrase-file", "passphrase.txt", NULL);
+  g_assert_cmpint (show.status, ==, 0);
+  data_home = NULL;
+}
+
+/* A failure while writing leaves neither the bundle nor a temporary file. */
+static void
+test_export_failure_leaves_nothing (void)
+{
+  g_autoptr(SbKey) key = sb_key_generate ();
+  g_autoptr(SbDraft) draft = NULL;
+  g_autoptr(GPtrArray) none = g_ptr_array_new ();
+  g_autofree char *path = in_tmp ("failed.shenbao.json");
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  char *digest = NULL;
+  const char *name;
+
+  write_variant ("missing-file.json", "\"plan.pdf\"", "\"no-such-plan.pdf\"");
+  draft = load_draft ("missing-file.json");
+  /* validation would have refused it; here the reading fails mid-way */
+  g_assert_false (sb_bundle_export (draft, key, out, none, &digest, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "no-such-plan.pdf"));
+  g_assert_null (digest);
+  dir = g_dir_open (tmpdir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_false (g_str_has_prefix (name, "failed.shenbao.json"));
+}
+
 /* A key made by openssl itself is imported; its public key as Shenbao
  * exports it is the one openssl derives. */
 static void
@@ -1139,6 +1207,8 @@ main (int    argc,
   g_test_add_func ("/key/passphrase", test_passphrase);
   g_test_add_func ("/key/rfc8037-thumbprint", test_rfc8037_thumbprint);
   g_test_add_func ("/key/commands", test_key_commands);
+  g_test_add_func ("/key/passphrase-commands", test_passphrase_commands);
+  g_test_add_func ("/bundle/export-failure-leaves-nothing", test_export_failure_leaves_nothing);
   g_test_add_func ("/interop/openssl", test_openssl);
   g_test_add_func ("/interop/jose", test_jose);
   g_test_add_func ("/docs/worked-example", test_worked_example);
