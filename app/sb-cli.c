@@ -11,6 +11,7 @@
 
 #include "sb-catalog.h"
 #include "sb-cli.h"
+#include "sb-cli-private.h"
 #include "sb-draft.h"
 #include "sb-output.h"
 #include "sb-validator.h"
@@ -27,6 +28,10 @@ static int run_calls (int argc, char **argv);
 static const Command commands[] = {
   { "validate", run_validate, N_("Check a draft against its call’s rules") },
   { "calls", run_calls, N_("List the calls this Shenbao can prepare applications for") },
+  { "export", sb_cli_run_export, N_("Write the signed bundle of a draft") },
+  { "verify", sb_cli_run_verify, N_("Check signed bundles and re-validate them") },
+  { "extract", sb_cli_run_extract, N_("Write a bundle’s draft and attachments back out") },
+  { "key", sb_cli_run_key, N_("Show, export or import the signing key") },
 };
 
 static void
@@ -47,19 +52,11 @@ print_usage (FILE *stream)
 
 /* Untrusted text (a value, a file name, a message that quotes them) made
  * safe to print; the copy lives as long as @keep. */
-static const char *
-safe (GPtrArray  *keep,
-      const char *text)
-{
-  char *escaped = sb_output_escape (text, -1);
+#define safe sb_output_escape_kept
 
-  g_ptr_array_add (keep, escaped);
-  return escaped;
-}
-
-static void
-print_error (const char   *command,
-             const GError *error)
+void
+sb_cli_print_error (const char   *command,
+                    const GError *error)
 {
   g_autofree char *message = sb_output_escape (error->message, -1);
 
@@ -127,9 +124,9 @@ warn_overrides (SbCatalog *catalog)
     }
 }
 
-static SbCatalog *
-build_catalog (GStrv    forms,
-               GError **error)
+SbCatalog *
+sb_cli_build_catalog (GStrv    forms,
+                      GError **error)
 {
   g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
 
@@ -437,10 +434,10 @@ run_validate (int    argc,
   if (drafts == NULL || g_strv_length (drafts) != 1)
     return usage_error ("shenbao validate", _("give exactly one draft file"));
 
-  catalog = build_catalog (forms, &error);
+  catalog = sb_cli_build_catalog (forms, &error);
   if (catalog == NULL)
     {
-      print_error ("shenbao validate", error);
+      sb_cli_print_error ("shenbao validate", error);
       return SB_EXIT_UNREADABLE;
     }
 
@@ -448,7 +445,7 @@ run_validate (int    argc,
   draft = sb_draft_load (file, catalog, &error);
   if (draft == NULL)
     {
-      print_error ("shenbao validate", error);
+      sb_cli_print_error ("shenbao validate", error);
       return SB_EXIT_UNREADABLE;
     }
 
@@ -612,10 +609,10 @@ run_calls (int    argc,
       return usage_error ("shenbao calls", message);
     }
 
-  catalog = build_catalog (forms, &error);
+  catalog = sb_cli_build_catalog (forms, &error);
   if (catalog == NULL)
     {
-      print_error ("shenbao calls", error);
+      sb_cli_print_error ("shenbao calls", error);
       return SB_EXIT_UNREADABLE;
     }
 

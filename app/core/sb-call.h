@@ -46,6 +46,7 @@ const char        *sb_call_get_document_number    (SbCall      *self);
 const char        *sb_call_get_source             (SbCall      *self);
 const char        *sb_call_get_source_title       (SbCall      *self);
 const char        *sb_call_get_source_date        (SbCall      *self);
+GBytes            *sb_call_get_bytes              (SbCall      *self);
 const char        *sb_call_get_file_name          (SbCall      *self);
 gint64             sb_call_get_paper_copies       (SbCall      *self);
 GArray            *sb_call_get_deadlines          (SbCall      *self);

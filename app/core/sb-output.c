@@ -101,6 +101,16 @@ sb_output_escape (const char *text,
   return escape (text, length, FALSE);
 }
 
+const char *
+sb_output_escape_kept (GPtrArray  *keep,
+                       const char *text)
+{
+  char *escaped = sb_output_escape (text != NULL ? text : "", -1);
+
+  g_ptr_array_add (keep, escaped);
+  return escaped;
+}
+
 void
 sb_output_write (FILE       *stream,
                  const char *text)

@@ -45,6 +45,11 @@ gboolean    sb_output_is_unsafe_char  (gunichar     c);
 char       *sb_output_escape          (const char  *text,
                                        gssize       length);
 
+/* sb_output_escape() of @text, kept alive by @keep (a GPtrArray freeing
+ * with g_free): for printing several untrusted strings in one call. */
+const char *sb_output_escape_kept     (GPtrArray   *keep,
+                                       const char  *text);
+
 /* Writes UTF-8 @text to @stream without any charset conversion, escaping
  * unsafe characters other than '\n'. */
 void        sb_output_write           (FILE        *stream,
