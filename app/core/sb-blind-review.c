@@ -310,14 +310,14 @@ sb_file_text_read (GFile   *file,
   g_autofree char *lower = g_ascii_strdown (name, -1);
   g_autoptr(SbFileText) text = NULL;
   g_autoptr(GBytes) bytes = NULL;
-  SbFileText *(*read) (GBytes *, GError **);
+  SbFileText *(*reader) (GBytes *, GError **);
 
   if (g_str_has_suffix (lower, ".pdf"))
-    read = read_pdf;
+    reader = read_pdf;
   else if (g_str_has_suffix (lower, ".docx"))
-    read = read_docx;
+    reader = read_docx;
   else if (g_str_has_suffix (lower, ".txt"))
-    read = read_plain;
+    reader = read_plain;
   else
     {
       g_set_error (error, SB_FILE_TEXT_ERROR, SB_FILE_TEXT_ERROR_UNSUPPORTED,
@@ -330,7 +330,7 @@ sb_file_text_read (GFile   *file,
   bytes = sb_file_read (file, max_bytes, SB_FILE_DEFAULT, error);
   if (bytes == NULL)
     return NULL;
-  text = read (bytes, error);
+  text = reader (bytes, error);
 
   if (text != NULL && !has_text (text))
     {
