@@ -230,10 +230,35 @@ print_verdict (GPtrArray *problems,
     }
 }
 
+/* The procedure the app cannot check (copies, where to submit, quotas),
+ * once, after the problems. */
+static void
+print_notices_text (GPtrArray *notices)
+{
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
+  gboolean chinese = sb_prefer_chinese ();
+
+  if (notices->len == 0)
+    return;
+  g_print ("%s\n", _("Also required by the call (Shenbao cannot check these):"));
+  for (guint i = 0; i < notices->len; i++)
+    {
+      const SbNotice *notice = g_ptr_array_index (notices, i);
+
+      g_print ("  %s\n", safe (keep, sb_text_get (&notice->title, chinese)));
+      g_print ("    %s\n", safe (keep, sb_text_get (&notice->text, chinese)));
+      if (notice->citation.clause != NULL && notice->citation.quote != NULL)
+        g_print (_("    Guide: %s: “%s”\n"), safe (keep, notice->citation.clause), safe (keep, notice->citation.quote));
+      else if (notice->citation.clause != NULL)
+        g_print (_("    Guide: %s\n"), safe (keep, notice->citation.clause));
+    }
+}
+
 static void
 print_problems_text (SbCatalog *catalog,
                      SbDraft   *draft,
                      GPtrArray *problems,
+                     GPtrArray *notices,
                      gboolean   files_checked)
 {
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
@@ -267,8 +292,12 @@ print_problems_text (SbCatalog *catalog,
       acknowledged += problem->acknowledged;
     }
 
+  /* after the problems, before the counts: the verdict stays the last line */
+  if (problems->len > 0 && notices->len > 0)
+    g_print ("\n");
+  print_notices_text (notices);
   sb_problems_count (problems, &errors, &warnings, &infos);
-  if (problems->len > 0)
+  if (problems->len > 0 || notices->len > 0)
     g_print ("\n");
   errors_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u error", "%u errors", errors), errors);
   warnings_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u warning", "%u warnings", warnings), warnings);
@@ -307,9 +336,50 @@ print_json (JsonBuilder *builder)
 }
 
 static void
+add_citation_member (JsonBuilder      *builder,
+                     const char       *clause,
+                     const char       *quote)
+{
+  if (clause == NULL)
+    return;
+  json_builder_set_member_name (builder, "citation");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "clause");
+  json_builder_add_string_value (builder, clause);
+  if (quote != NULL)
+    {
+      json_builder_set_member_name (builder, "quote");
+      json_builder_add_string_value (builder, quote);
+    }
+  json_builder_end_object (builder);
+}
+
+static void
+add_notices (JsonBuilder *builder,
+             GPtrArray   *notices)
+{
+  json_builder_set_member_name (builder, "notices");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < notices->len; i++)
+    {
+      const SbNotice *notice = g_ptr_array_index (notices, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, notice->id);
+      add_text_member (builder, "title", &notice->title);
+      add_text_member (builder, "text", &notice->text);
+      add_citation_member (builder, notice->citation.clause, notice->citation.quote);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+static void
 print_problems_json (SbCatalog *catalog,
                      SbDraft   *draft,
                      GPtrArray *problems,
+                     GPtrArray *notices,
                      gboolean   files_checked)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
@@ -371,18 +441,11 @@ print_problems_json (SbCatalog *catalog,
       json_builder_set_member_name (builder, "en");
       json_builder_add_string_value (builder, problem->message_en);
       json_builder_end_object (builder);
-      if (problem->clause != NULL)
+      add_citation_member (builder, problem->clause, problem->quote);
+      if (problem->basis != NULL)
         {
-          json_builder_set_member_name (builder, "citation");
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "clause");
-          json_builder_add_string_value (builder, problem->clause);
-          if (problem->quote != NULL)
-            {
-              json_builder_set_member_name (builder, "quote");
-              json_builder_add_string_value (builder, problem->quote);
-            }
-          json_builder_end_object (builder);
+          json_builder_set_member_name (builder, "basis");
+          json_builder_add_string_value (builder, problem->basis);
         }
       if (problem->severity == SB_SEVERITY_WARNING)
         {
@@ -392,6 +455,7 @@ print_problems_json (SbCatalog *catalog,
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  add_notices (builder, notices);
   json_builder_end_object (builder);
 
   print_json (builder);
@@ -418,6 +482,7 @@ run_validate (int    argc,
   g_autoptr(SbDraft) draft = NULL;
   g_autoptr(SbValidator) validator = NULL;
   g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) notices = NULL;
   g_autoptr(GFile) file = NULL;
   guint errors, warnings, infos;
 
@@ -451,18 +516,57 @@ run_validate (int    argc,
 
   validator = sb_validator_new (sb_draft_get_call (draft));
   problems = sb_validator_validate (validator, draft, skip_files ? SB_VALIDATE_DEFAULT : SB_VALIDATE_FILES);
+  notices = sb_validator_get_notices (validator, SB_AUDIENCE_APPLICANT);
   if (as_json)
-    print_problems_json (catalog, draft, problems, !skip_files);
+    print_problems_json (catalog, draft, problems, notices, !skip_files);
   else
-    print_problems_text (catalog, draft, problems, !skip_files);
+    print_problems_text (catalog, draft, problems, notices, !skip_files);
 
   sb_problems_count (problems, &errors, &warnings, &infos);
   return errors > 0 ? SB_EXIT_PROBLEMS : SB_EXIT_OK;
 }
 
+/* Open while one of its deadlines has not passed; a deadline passes at its
+ * stated hour (or the end of its day) in Beijing time, whatever the
+ * machine's time zone (sb_deadline_has_passed). The next deadline is
+ * returned, NULL when every one has passed or the call states none. */
+static const SbDeadline *
+next_deadline (SbCall    *call,
+               GDateTime *now)
+{
+  GArray *deadlines = sb_call_get_deadlines (call);
+  const SbDeadline *next = NULL;
+  g_autoptr(GDateTime) next_close = NULL;
+
+  for (guint j = 0; j < deadlines->len; j++)
+    {
+      const SbDeadline *deadline = &g_array_index (deadlines, SbDeadline, j);
+      g_autoptr(GDateTime) close = sb_deadline_get_close_time (deadline);
+
+      if (sb_deadline_has_passed (deadline, now))
+        continue;
+      if (next == NULL || g_date_time_compare (close, next_close) < 0)
+        {
+          next = deadline;
+          g_clear_pointer (&next_close, g_date_time_unref);
+          next_close = g_date_time_ref (close);
+        }
+    }
+  return next;
+}
+
+static char *
+deadline_when (const SbDeadline *deadline)
+{
+  g_autofree char *date = sb_date_format (deadline->date);
+
+  return deadline->time ? g_strdup_printf ("%s %s", date, deadline->time) : g_strdup (date);
+}
+
 static void
 print_calls_text (SbCatalog *catalog,
-                  GPtrArray *calls)
+                  GPtrArray *calls,
+                  GDateTime *now)
 {
   g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func (g_free);
   gboolean chinese = sb_prefer_chinese ();
@@ -481,12 +585,23 @@ print_calls_text (SbCatalog *catalog,
       for (guint j = 0; j < deadlines->len; j++)
         {
           const SbDeadline *deadline = &g_array_index (deadlines, SbDeadline, j);
-          g_autofree char *date = sb_date_format (deadline->date);
+          g_autofree char *when = deadline_when (deadline);
 
-          g_autofree char *when = deadline->time ? g_strdup_printf ("%s %s", date, deadline->time) : g_strdup (date);
+          /* TRANSLATORS: a deadline: "TITLE: 2024-01-31 17:00 (passed)" */
+          g_print (_("    %s: %s %s\n"), safe (keep, sb_text_get (&deadline->title, chinese)), safe (keep, when),
+                   sb_deadline_has_passed (deadline, now) ? _("(passed)") : _("(not yet passed)"));
+        }
+      if (deadlines->len > 0)
+        {
+          const SbDeadline *next = next_deadline (call, now);
+          g_autofree char *when = next ? deadline_when (next) : NULL;
 
-          /* TRANSLATORS: a deadline: "TITLE: 2024-01-31 17:00" */
-          g_print (_("    %s: %s\n"), safe (keep, sb_text_get (&deadline->title, chinese)), safe (keep, when));
+          if (next != NULL)
+            /* TRANSLATORS: "    Open: next deadline TITLE, 2024-01-31 17:00 Beijing time" */
+            g_print (_("    Open: next deadline %s, %s Beijing time\n"),
+                     safe (keep, sb_text_get (&next->title, chinese)), safe (keep, when));
+          else
+            g_print ("    %s\n", _("Closed: every deadline has passed (Beijing time)."));
         }
       if (origin != SB_ORIGIN_BUILTIN)
         /* TRANSLATORS: "    from /home/gu/forms/nantong.json" */
@@ -498,7 +613,8 @@ print_calls_text (SbCatalog *catalog,
 
 static void
 add_deadlines (JsonBuilder *builder,
-               SbCall      *call)
+               SbCall      *call,
+               GDateTime   *now)
 {
   GArray *deadlines = sb_call_get_deadlines (call);
 
@@ -520,6 +636,15 @@ add_deadlines (JsonBuilder *builder,
         json_builder_add_string_value (builder, deadline->time);
       else
         json_builder_add_null_value (builder);
+      {
+        g_autoptr(GDateTime) close = sb_deadline_get_close_time (deadline);
+        g_autofree char *closes_at = g_date_time_format (close, "%Y-%m-%dT%H:%M:%S%:z");
+
+        json_builder_set_member_name (builder, "closes_at");
+        json_builder_add_string_value (builder, closes_at);
+      }
+      json_builder_set_member_name (builder, "passed");
+      json_builder_add_boolean_value (builder, sb_deadline_has_passed (deadline, now));
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -548,7 +673,8 @@ add_programmes (JsonBuilder *builder,
 
 static void
 print_calls_json (SbCatalog *catalog,
-                  GPtrArray *calls)
+                  GPtrArray *calls,
+                  GDateTime *now)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
 
@@ -571,7 +697,12 @@ print_calls_json (SbCatalog *catalog,
       json_builder_set_member_name (builder, "file");
       json_builder_add_string_value (builder, sb_call_get_file_name (call));
       add_programmes (builder, call);
-      add_deadlines (builder, call);
+      add_deadlines (builder, call, now);
+      json_builder_set_member_name (builder, "open");
+      if (sb_call_get_deadlines (call)->len == 0)
+        json_builder_add_null_value (builder);
+      else
+        json_builder_add_boolean_value (builder, next_deadline (call, now) != NULL);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -594,6 +725,7 @@ run_calls (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(SbCatalog) catalog = NULL;
   g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GDateTime) now = NULL;
 
   g_set_prgname ("shenbao calls");
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -617,10 +749,11 @@ run_calls (int    argc,
     }
 
   calls = sb_catalog_list_calls (catalog);
+  now = g_date_time_new_now_utc ();
   if (as_json)
-    print_calls_json (catalog, calls);
+    print_calls_json (catalog, calls, now);
   else
-    print_calls_text (catalog, calls);
+    print_calls_text (catalog, calls, now);
   return sb_catalog_get_errors (catalog)->len > 0 ? SB_EXIT_PROBLEMS : SB_EXIT_OK;
 }
 

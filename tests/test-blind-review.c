@@ -11,6 +11,8 @@
 
 #include <locale.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -18,10 +20,14 @@
 #include "sb-catalog.h"
 #include "sb-checks.h"
 #include "sb-draft.h"
+#include "sb-error.h"
 #include "sb-json.h"
 #include "sb-validator.h"
 
 #define UNIT "衢州氟源新材料科技有限公司"
+
+/* a test that hangs fails: SIGALRM's default action ends the process */
+#define WATCHDOG_SECONDS 60
 
 static SbCatalog *catalog;
 static char *tmp;
@@ -149,7 +155,7 @@ test_pdf_page (void)
   SbProblem *problem;
 
   /* the text layer is read page by page */
-  text = sb_file_text_read (file, &error);
+  text = sb_file_text_read (file, 20 * 1024 * 1024, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (text->pages->len, ==, 3);
   g_assert_true (text->paged);
@@ -255,6 +261,99 @@ test_file_name (void)
   g_assert_cmpint (problem->severity, ==, SB_SEVERITY_ERROR);
   g_assert_nonnull (strstr (problem->message_zh, "文件名"));
   g_assert_nonnull (strstr (problem->message_zh, "郑志远"));
+}
+
+/* A FIFO or a link to /dev/zero in a blind slot: the attachment checks say
+ * what it is, and the blind review neither blocks on the FIFO nor reads
+ * the endless device (both would hang this test until the watchdog). */
+static void
+assert_not_regular (const char *path)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  gboolean reported = FALSE;
+
+  problems = validate_with ("feasibility_report", path);
+  found = blind_problems (problems);
+  /* nothing was read, so nothing was found and no "unreadable text" */
+  g_assert_cmpuint (found->len, ==, 0);
+  for (guint i = 0; i < problems->len; i++)
+    {
+      SbProblem *problem = g_ptr_array_index (problems, i);
+
+      if (g_str_equal (problem->code, "attachment_missing_file") &&
+          g_str_equal (problem->path, "$.attachments.feasibility_report[0]"))
+        {
+          g_assert_cmpint (problem->severity, ==, SB_SEVERITY_ERROR);
+          g_assert_nonnull (strstr (problem->message_en, "not a regular file"));
+          g_assert_nonnull (strstr (problem->message_zh, "不是普通文件"));
+          reported = TRUE;
+        }
+    }
+  g_assert_true (reported);
+}
+
+static void
+test_not_regular (void)
+{
+  g_autofree char *fifo = path_of ("pipe.pdf");
+  g_autofree char *zero = path_of ("zero.pdf");
+  g_autoptr(SbFileText) text = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  alarm (WATCHDOG_SECONDS);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (symlink ("/dev/zero", zero), ==, 0);
+
+  assert_not_regular (fifo);
+  assert_not_regular (zero);
+
+  /* the reader itself refuses them with the core's error */
+  file = g_file_new_for_path (zero);
+  text = sb_file_text_read (file, 20 * 1024 * 1024, &error);
+  g_assert_null (text);
+  g_assert_true (error->domain == SB_ERROR);
+  g_assert_nonnull (strstr (error->message, "not a regular file"));
+
+  g_unlink (fifo);
+  g_unlink (zero);
+  alarm (0);
+}
+
+/* The text taken from one file is capped: what lies beyond is not searched,
+ * and a warning says the rest was not checked. */
+static void
+test_text_cap (void)
+{
+  g_autofree char *path = path_of ("long.txt");
+  g_autoptr(GString) text = g_string_sized_new (SB_FILE_TEXT_MAX_BYTES + 4096);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(SbFileText) read = NULL;
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SbProblem *problem;
+
+  while (text->len < SB_FILE_TEXT_MAX_BYTES)
+    g_string_append (text, "本项目由申报单位承担。\n");
+  g_string_append (text, "本项目由" UNIT "承担。\n");
+  g_assert_true (g_file_set_contents (path, text->str, text->len, NULL));
+
+  read = sb_file_text_read (file, 20 * 1024 * 1024, &error);
+  g_assert_no_error (error);
+  g_assert_true (read->truncated);
+  g_assert_cmpuint (read->length, <=, SB_FILE_TEXT_MAX_BYTES);
+  g_assert_true (g_utf8_validate (g_ptr_array_index (read->pages, 0), -1, NULL));
+
+  problems = validate_with ("feasibility_report", path);
+  found = blind_problems (problems);
+  g_assert_cmpuint (found->len, ==, 1);
+  problem = g_ptr_array_index (found, 0);
+  g_assert_cmpint (problem->severity, ==, SB_SEVERITY_WARNING);
+  g_assert_nonnull (strstr (problem->message_en, "Only the first 1 page(s) of long.txt"));
+  g_assert_nonnull (strstr (problem->message_zh, "其余部分未检查"));
+  g_unlink (path);
 }
 
 static void
@@ -372,6 +471,8 @@ main (int    argc,
   g_test_add_func ("/blind-review/image-only-pdf", test_image_only_pdf);
   g_test_add_func ("/blind-review/docx", test_docx);
   g_test_add_func ("/blind-review/file-name", test_file_name);
+  g_test_add_func ("/blind-review/not-regular", test_not_regular);
+  g_test_add_func ("/blind-review/text-cap", test_text_cap);
   g_test_add_func ("/blind-review/normalised", test_normalised);
   g_test_add_func ("/blind-review/blind-field", test_blind_field);
   g_test_add_func ("/blind-review/definition-errors", test_definition_errors);

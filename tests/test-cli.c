@@ -1064,6 +1064,274 @@ test_override_named (void)
   g_rmdir (home);
 }
 
+static guint
+count_occurrences (const char *haystack,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+  return n;
+}
+
+static JsonObject *
+find_by_id (JsonArray  *array,
+            const char *member,
+            const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+
+      if (g_str_equal (json_object_get_string_member (object, member), id))
+        return object;
+    }
+  return NULL;
+}
+
+/* The call's notices — procedure Shenbao cannot check — follow the
+ * problems once, under a heading, escaped like all text from outside; only
+ * the applicant's, only those that apply to the draft. */
+static void
+test_notices (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-notices-XXXXXX", NULL);
+  g_autofree char *forms = g_build_filename (dir, "nantong.json", NULL);
+  g_autofree char *nantong = NULL;
+  g_autoptr(GString) text = NULL;
+  const char *english[] = { "LC_ALL", "C.UTF-8", "LANG", "C.UTF-8", NULL };
+  const char *chinese[] = { "LANGUAGE", "zh_CN", "LANG", "zh_CN.UTF-8", "LC_ALL", "zh_CN.UTF-8", NULL };
+  const char *argv[] = { "validate", "--no-files", "--forms", forms, SAMPLE, NULL };
+  g_auto(RawRun) run = { 0 };
+  g_auto(Run) zh = { 0 };
+  g_autofree char *out = NULL;
+  const char *heading = "Also required by the call (Shenbao cannot check these):";
+
+  g_assert_true (g_file_get_contents (SOURCE_DIR "/forms/nantong-2023-qianzhan.json", &nantong, NULL, NULL));
+  text = g_string_new (nantong);
+  g_assert_cmpuint (g_string_replace (text, "\"Recommendation quotas\"", "\"\\u001b[2JRecommendation quotas\\u202e\"", 0), ==, 1);
+  g_assert_true (g_file_set_contents (forms, text->str, -1, NULL));
+
+  run_raw (&run, english, argv);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_terminal_safe (run.out, "notices stdout");
+  out = g_strndup (g_bytes_get_data (run.out, NULL), g_bytes_get_size (run.out));
+  g_assert_cmpuint (count_occurrences (out, heading), ==, 1);
+  /* after the problems, before the counts and the verdict, the last line */
+  g_assert_true (strstr (out, heading) > strstr (out, "Call: "));
+  g_assert_true (strstr (out, heading) < strstr (out, "0 errors, "));
+  g_assert_true (g_str_has_suffix (out, "\nNo errors in the values; the attached files were not checked (--no-files).\n"));
+  g_assert_nonnull (strstr (out, "\\u001B[2JRecommendation quotas\\u202E"));
+  g_assert_nonnull (strstr (out, "  Online portal\n    Register on the "));
+  g_assert_nonnull (strstr (out, "    Guide: 通知 五、（一）1: "));
+  g_assert_cmpuint (count_occurrences (out, "Online portal"), ==, 1);
+  /* the recommending unit's own procedure is not the applicant's */
+  g_assert_null (strstr (out, "Attachment review form"));
+
+  if (setlocale (LC_ALL, "zh_CN.UTF-8") == NULL)
+    {
+      g_test_fail_printf ("the zh_CN.UTF-8 locale is not installed: run tools/install-deps --tests");
+      return;
+    }
+  setlocale (LC_ALL, "");
+  run_shenbao (&zh, chinese, "validate", "--no-files", SAMPLE, NULL);
+  g_assert_cmpint (zh.status, ==, 0);
+  g_assert_cmpuint (count_occurrences (zh.out, "申报通知另有以下要求（本软件无法检查）："), ==, 1);
+  g_assert_nonnull (strstr (zh.out, "  推荐名额\n    主管部门推荐名额有限"));
+  g_assert_null (strstr (zh.out, heading));
+
+  g_unlink (forms);
+  g_rmdir (dir);
+}
+
+/* --json: the notices in both languages, and each problem's basis where
+ * its rule is not a rule of the call. */
+static void
+test_notices_json (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-cli-XXXXXX", NULL);
+  g_autofree char *path = write_temp_draft (dir, "draft.json", "\"subsidy\": 1000000", "\"subsidy\": 900000");
+  g_auto(Run) run = { 0 };
+  g_auto(Run) keji = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *notice, *problem;
+  JsonArray *notices, *problems;
+
+  run_shenbao (&run, NULL, "validate", "--json", "--no-files", path, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (json_parser_load_from_data (parser, run.out, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  notices = json_object_get_array_member (root, "notices");
+  notice = find_by_id (notices, "id", "recommendation_quota");
+  g_assert_nonnull (notice);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (notice, "title"), "zh"), ==, "推荐名额");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (notice, "title"), "en"), ==,
+                   "Recommendation quotas");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (json_object_get_object_member (notice, "text"), "zh"),
+                                   "主管部门推荐名额有限"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (notice, "citation"), "clause"), !=, "");
+  g_assert_null (find_by_id (notices, "id", "attachment_review_form"));
+
+  problems = json_object_get_array_member (root, "problems");
+  problem = find_by_id (problems, "code", "budget_subsidy_matches");
+  g_assert_nonnull (problem);
+  g_assert_cmpstr (json_object_get_string_member (problem, "basis"), ==, "consistency");
+  for (guint i = 0; i < json_array_get_length (problems); i++)
+    {
+      JsonObject *other = json_array_get_object_element (problems, i);
+
+      /* a rule of the call cites its clause and has no basis */
+      if (json_object_has_member (other, "basis"))
+        g_assert_cmpstr (json_object_get_string_member (other, "basis"), !=, "call");
+    }
+
+  /* a notice for some programmes only: 工业 gets paper_copies, not the
+   * academic level of agriculture and social development */
+  run_shenbao (&keji, NULL, "validate", "--json", "--no-files", "resources/samples/jingdezhen-2022-keji-gongye.json", NULL);
+  g_assert_true (json_parser_load_from_data (parser, keji.out, -1, &error));
+  g_assert_no_error (error);
+  notices = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "notices");
+  g_assert_nonnull (find_by_id (notices, "id", "paper_copies"));
+  g_assert_null (find_by_id (notices, "id", "pi_academic_level"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* A call definition with the given deadlines (JSON array members). */
+static void
+write_deadline_call (const char *dir,
+                     const char *id,
+                     const char *deadlines)
+{
+  g_autofree char *name = g_strdup_printf ("%s.json", id);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *text = g_strdup_printf (
+    "{\"format\": \"shenbao-call\", \"format_version\": 1, \"id\": \"%s\", \"version\": 1,"
+    " \"title\": {\"zh\": \"时区\", \"en\": \"Time zones\"}, \"bureau\": {\"zh\": \"局\", \"en\": \"Bureau\"}, \"year\": 2026,"
+    " \"deadlines\": [%s],"
+    " \"steps\": [{\"id\": \"s\", \"title\": {\"zh\": \"步\", \"en\": \"Step\"}, \"fields\": ["
+    "  {\"id\": \"unit\", \"type\": \"text\", \"label\": {\"zh\": \"单位\", \"en\": \"Unit\"}}]}]}", id, deadlines);
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static char *
+deadline_json (const char *id,
+               GDateTime  *at,
+               gboolean    with_time)
+{
+  g_autofree char *date = g_date_time_format (at, "%Y-%m-%d");
+  g_autofree char *time = g_date_time_format (at, "%H:%M");
+
+  return g_strdup_printf ("{\"id\": \"%s\", \"title\": {\"zh\": \"%s\", \"en\": \"%s\"}, \"date\": \"%s\"%s%s%s,"
+                          " \"citation\": {\"clause\": \"一\"}}",
+                          id, id, id, date, with_time ? ", \"time\": \"" : "", with_time ? time : "",
+                          with_time ? "\"" : "");
+}
+
+static gboolean
+deadline_passed (JsonArray  *calls,
+                 const char *call_id,
+                 const char *deadline_id)
+{
+  JsonObject *call = find_by_id (calls, "id", call_id);
+  JsonObject *deadline = find_by_id (json_object_get_array_member (call, "deadlines"), "id", deadline_id);
+
+  g_assert_nonnull (deadline);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (deadline, "closes_at"), "+08:00"));
+  return json_object_get_boolean_member (deadline, "passed");
+}
+
+/* A deadline passes at its hour in Beijing, whatever the machine's time
+ * zone: an hour ago in Beijing is passed in New York too (where that hour
+ * has not yet come on the local clock), an hour ahead is still open on
+ * Kiritimati (whose clock is past it), and a day without an hour lasts to
+ * its Beijing midnight. `calls` and `calls --json` say the same. */
+static void
+test_calls_deadlines (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-deadlines-XXXXXX", NULL);
+  g_autoptr(GTimeZone) beijing = g_time_zone_new_offset (8 * 3600);
+  g_autoptr(GDateTime) now = g_date_time_new_now (beijing);
+  g_autoptr(GDateTime) hour_ago = g_date_time_add_hours (now, -1);
+  g_autoptr(GDateTime) hour_ahead = g_date_time_add_hours (now, 1);
+  g_autofree char *past = deadline_json ("past", hour_ago, TRUE);
+  g_autofree char *soon = deadline_json ("soon", hour_ahead, TRUE);
+  g_autofree char *today = deadline_json ("today", now, FALSE);
+  g_autofree char *open_deadlines = g_strdup_printf ("%s, %s, %s", past, soon, today);
+  static const char *const zones[] = { "America/New_York", "Pacific/Kiritimati", "UTC" };
+
+  write_deadline_call (dir, "tz-open", open_deadlines);
+  write_deadline_call (dir, "tz-closed", past);
+
+  for (guint i = 0; i < G_N_ELEMENTS (zones); i++)
+    {
+      const char *env[] = { "TZ", zones[i], "LC_ALL", "C.UTF-8", NULL };
+      const char *json_argv[] = { "calls", "--json", "--forms", dir, NULL };
+      const char *text_argv[] = { "calls", "--forms", dir, NULL };
+      g_auto(RawRun) json = { 0 };
+      g_auto(RawRun) text = { 0 };
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *soon_line = NULL;
+      JsonArray *calls;
+
+      run_raw (&json, env, json_argv);
+      g_assert_cmpint (json.status, ==, 0);
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (json.out, NULL), g_bytes_get_size (json.out), &error));
+      g_assert_no_error (error);
+      calls = json_node_get_array (json_parser_get_root (parser));
+      g_assert_true (deadline_passed (calls, "tz-open", "past"));
+      g_assert_false (deadline_passed (calls, "tz-open", "soon"));
+      g_assert_false (deadline_passed (calls, "tz-open", "today"));
+      g_assert_true (deadline_passed (calls, "tz-closed", "past"));
+      g_assert_true (json_object_get_boolean_member (find_by_id (calls, "id", "tz-open"), "open"));
+      g_assert_false (json_object_get_boolean_member (find_by_id (calls, "id", "tz-closed"), "open"));
+      /* the built-in calls of past years are closed */
+      g_assert_false (json_object_get_boolean_member (find_by_id (calls, "id", "nantong-2023-qianzhan"), "open"));
+
+      run_raw (&text, env, text_argv);
+      g_assert_cmpint (text.status, ==, 0);
+      out = g_strndup (g_bytes_get_data (text.out, NULL), g_bytes_get_size (text.out));
+      {
+        g_autofree char *date = g_date_time_format (hour_ago, "%Y-%m-%d %H:%M");
+        g_autofree char *line = g_strdup_printf ("    past: %s (passed)\n", date);
+
+        g_assert_cmpuint (count_occurrences (out, line), ==, 2);
+      }
+      {
+        g_autofree char *date = g_date_time_format (hour_ahead, "%Y-%m-%d %H:%M");
+
+        soon_line = g_strdup_printf ("    soon: %s (not yet passed)\n", date);
+        g_assert_nonnull (strstr (out, soon_line));
+      }
+      {
+        g_autofree char *date = g_date_time_format (now, "%Y-%m-%d");
+        g_autofree char *line = g_strdup_printf ("    today: %s (not yet passed)\n", date);
+
+        g_assert_nonnull (strstr (out, line));
+      }
+      g_assert_nonnull (strstr (out, "    Open: next deadline "));
+      g_assert_cmpuint (count_occurrences (out, "    Open: next deadline "), ==, 1);
+      g_assert_nonnull (strstr (out, "Closed: every deadline has passed (Beijing time)."));
+    }
+
+  {
+    g_autofree char *open_path = g_build_filename (dir, "tz-open.json", NULL);
+    g_autofree char *closed_path = g_build_filename (dir, "tz-closed.json", NULL);
+
+    g_unlink (open_path);
+    g_unlink (closed_path);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1084,6 +1352,9 @@ main (int    argc,
   g_test_add_func ("/cli/override-named", test_override_named);
   g_test_add_func ("/cli/locales", test_locales);
   g_test_add_func ("/cli/hostile-definition", test_hostile_definition);
+  g_test_add_func ("/cli/notices", test_notices);
+  g_test_add_func ("/cli/notices-json", test_notices_json);
+  g_test_add_func ("/cli/calls-deadlines", test_calls_deadlines);
   for (guint i = 0; i < G_N_ELEMENTS (hostile_drafts); i++)
     {
       g_autofree char *name = g_strdup_printf ("/cli/hostile/%s", hostile_drafts[i].name);

@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -76,6 +78,88 @@ remove_strays (const char *dir,
       strays++;
     }
   return strays;
+}
+
+static guint
+count_strays (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint strays = 0;
+
+  while ((name = g_dir_read_name (listing)) != NULL)
+    strays += g_str_has_prefix (name, ".draft.json.shenbao-save-");
+  return strays;
+}
+
+static void
+plant (const char *dir,
+       const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_true (g_file_set_contents (path, "{", -1, NULL));
+}
+
+static gboolean
+exists (const char *dir,
+        const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0;
+}
+
+/* After the kills, one save that gets through leaves no temporary file of
+ * its own draft behind, and touches nothing else: not another file's, not
+ * a link or a folder of the same name, not one a living save holds. */
+static void
+assert_later_save_cleans (SbDraft    *draft,
+                          const char *dir,
+                          const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_build_filename (dir, ".draft.json.shenbao-save-DIR001", NULL);
+  g_autofree char *link = g_build_filename (dir, ".draft.json.shenbao-save-LINK01", NULL);
+  g_autofree char *live = g_build_filename (dir, ".draft.json.shenbao-save-LIVE01", NULL);
+  int live_fd;
+
+  /* one stale file for certain, whatever the kills left */
+  plant (dir, ".draft.json.shenbao-save-OLD001");
+  plant (dir, ".other.json.shenbao-save-OTHER1");
+  plant (dir, ".draft.json.shenbao-save-TOOLONG");
+  plant (dir, "draft.json.bak");
+  plant (dir, "target");
+  g_assert_cmpint (symlink ("target", link), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  plant (dir, ".draft.json.shenbao-save-LIVE01");
+  live_fd = g_open (live, O_RDONLY, 0);
+  g_assert_cmpint (live_fd, >=, 0);
+  g_assert_cmpint (flock (live_fd, LOCK_EX), ==, 0);
+  g_assert_cmpuint (count_strays (dir), >=, 5);
+
+  set_version (draft, 1000);
+  g_assert_true (sb_draft_save (draft, file, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (exists (dir, ".draft.json.shenbao-save-OLD001"));
+  g_assert_true (exists (dir, ".other.json.shenbao-save-OTHER1"));
+  g_assert_true (exists (dir, ".draft.json.shenbao-save-TOOLONG"));
+  g_assert_true (exists (dir, "draft.json.bak"));
+  g_assert_true (exists (dir, ".draft.json.shenbao-save-LINK01"));
+  g_assert_true (exists (dir, "target"));
+  g_assert_true (exists (dir, ".draft.json.shenbao-save-DIR001"));
+  g_assert_true (exists (dir, ".draft.json.shenbao-save-LIVE01"));
+  /* every temporary file the killed saves left is gone: only the four
+   * planted ones that are not stale temporary files of draft.json remain */
+  g_assert_cmpuint (count_strays (dir), ==, 4);
+  close (live_fd);
+  g_unlink (link);
+  g_unlink (live);
+  g_rmdir (folder);
+  remove_strays (dir, "draft.json");
 }
 
 static char *
@@ -158,15 +242,19 @@ test_killed_while_saving (void)
           current++;
           new_written++;
         }
-      strays += remove_strays (dir, "draft.json");
+      /* left in place: the next save that gets through removes them */
+      strays = MAX (strays, count_strays (dir));
     }
 
-  g_test_message ("%u kills: old version kept %u times, new version written %u times, %u temporary files left",
+  g_test_message ("%u kills: old version kept %u times, new version written %u times, "
+                  "at most %u temporary files left at once",
                   KILLS, old_kept, new_written, strays);
   /* the kills fell on both sides of the rename */
   g_assert_cmpuint (old_kept, >, 0);
   g_assert_cmpuint (new_written, >, 0);
 
+  assert_later_save_cleans (draft, dir, path);
+  remove_strays (dir, "draft.json");
   g_unlink (path);
   g_rmdir (dir);
 }

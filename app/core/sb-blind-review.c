@@ -8,6 +8,13 @@
  * plain text as it is — and reports every occurrence with file, page and
  * match.
  *
+ * The files are read by the core's bounded opener (sb-file.h): only regular
+ * files, never more than the slot's max_size_mb + 1 byte, and the libraries
+ * parse the bytes in memory (a FIFO or /dev/zero never reaches them). The
+ * text taken from one file is capped too: SB_FILE_TEXT_MAX_PAGES pages and
+ * SB_FILE_TEXT_MAX_BYTES bytes; beyond that the rest is not searched and a
+ * warning says so.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -22,10 +29,10 @@
 #include "sb-blind-review.h"
 #include "sb-checks.h"
 #include "sb-error.h"
+#include "sb-file.h"
 #include "sb-json.h"
 
 #define MAX_XML_SIZE (64 * 1024 * 1024)  /* word/document.xml, uncompressed */
-#define MAX_TEXT_SIZE (64 * 1024 * 1024)
 
 G_DEFINE_QUARK (sb-file-text-error-quark, sb_file_text_error)
 
@@ -46,6 +53,35 @@ file_text_new (gboolean paged)
   return text;
 }
 
+/* Adds a page of text, or marks the text truncated when the caps are
+ * reached; takes @page. Returns FALSE once nothing more is taken. */
+static gboolean
+add_page (SbFileText *text,
+          char       *page)
+{
+  gsize length = strlen (page);
+
+  if (text->pages->len >= SB_FILE_TEXT_MAX_PAGES || text->length >= SB_FILE_TEXT_MAX_BYTES)
+    {
+      text->truncated = TRUE;
+      g_free (page);
+      return FALSE;
+    }
+  if (length > SB_FILE_TEXT_MAX_BYTES - text->length)
+    {
+      const char *end = NULL;
+
+      /* cut at a character boundary */
+      g_utf8_validate_len (page, SB_FILE_TEXT_MAX_BYTES - text->length, &end);
+      length = end - page;
+      page[length] = '\0';
+      text->truncated = TRUE;
+    }
+  text->length += length;
+  g_ptr_array_add (text->pages, page);
+  return !text->truncated;
+}
+
 static gboolean
 has_text (SbFileText *text)
 {
@@ -61,13 +97,12 @@ has_text (SbFileText *text)
 }
 
 static SbFileText *
-read_pdf (GFile   *file,
+read_pdf (GBytes  *bytes,
           GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *uri = g_file_get_uri (file);
   g_autoptr(GObject) document_object = NULL;
-  PopplerDocument *document = poppler_document_new_from_file (uri, NULL, &local_error);
+  PopplerDocument *document = poppler_document_new_from_bytes (bytes, NULL, &local_error);
   g_autoptr(SbFileText) text = NULL;
   int n;
 
@@ -92,7 +127,8 @@ read_pdf (GFile   *file,
       page_object = page ? G_OBJECT (page) : NULL;
       page_text = page != NULL ? poppler_page_get_text (page) : NULL;
 
-      g_ptr_array_add (text->pages, page_text != NULL ? page_text : g_strdup (""));
+      if (!add_page (text, page_text != NULL ? page_text : g_strdup ("")))
+        break;
     }
   return g_steal_pointer (&text);
 }
@@ -147,18 +183,19 @@ docx_text (GMarkupParseContext  *context,
 }
 
 static GBytes *
-read_zip_member (GFile       *file,
+read_zip_member (GBytes      *zip,
                  const char  *member,
                  GError     **error)
 {
-  g_autofree char *path = g_file_get_path (file);
   struct archive *archive = archive_read_new ();
   struct archive_entry *entry;
   GBytes *bytes = NULL;
+  gsize zip_length;
+  const void *zip_data = g_bytes_get_data (zip, &zip_length);
   int status;
 
   archive_read_support_format_zip (archive);
-  if (path == NULL || archive_read_open_filename (archive, path, 64 * 1024) != ARCHIVE_OK)
+  if (archive_read_open_memory (archive, zip_data, zip_length) != ARCHIVE_OK)
     {
       g_set_error (error, SB_FILE_TEXT_ERROR, SB_FILE_TEXT_ERROR_UNREADABLE, _("the file is not a readable zip archive: %s"),
                    archive_error_string (archive) ? archive_error_string (archive) : "?");
@@ -203,11 +240,11 @@ read_zip_member (GFile       *file,
 }
 
 static SbFileText *
-read_docx (GFile   *file,
+read_docx (GBytes  *bytes,
            GError **error)
 {
   static const GMarkupParser parser = { docx_start, docx_end, docx_text, NULL, NULL };
-  g_autoptr(GBytes) xml = read_zip_member (file, "word/document.xml", error);
+  g_autoptr(GBytes) xml = read_zip_member (bytes, "word/document.xml", error);
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(SbFileText) text = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -242,50 +279,58 @@ read_docx (GFile   *file,
     }
 
   text = file_text_new (FALSE);
-  g_ptr_array_add (text->pages, g_string_free (g_steal_pointer (&out), FALSE));
+  add_page (text, g_string_free (g_steal_pointer (&out), FALSE));
   return g_steal_pointer (&text);
 }
 
 static SbFileText *
-read_plain (GFile   *file,
+read_plain (GBytes  *bytes,
             GError **error)
 {
-  g_autofree char *data = NULL;
   gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
   g_autoptr(SbFileText) text = NULL;
 
-  if (!g_file_load_contents (file, NULL, &data, &length, NULL, error))
-    return NULL;
-  if (length > MAX_TEXT_SIZE || !g_utf8_validate_len (data, length, NULL))
+  if (!g_utf8_validate_len (data, length, NULL))
     {
       g_set_error (error, SB_FILE_TEXT_ERROR, SB_FILE_TEXT_ERROR_UNREADABLE, _("the text file is not UTF-8 text"));
       return NULL;
     }
   text = file_text_new (FALSE);
-  g_ptr_array_add (text->pages, g_steal_pointer (&data));
+  add_page (text, g_strndup (data, length));
   return g_steal_pointer (&text);
 }
 
 SbFileText *
 sb_file_text_read (GFile   *file,
+                   gsize    max_bytes,
                    GError **error)
 {
   g_autofree char *name = g_file_get_basename (file);
   g_autofree char *lower = g_ascii_strdown (name, -1);
   g_autoptr(SbFileText) text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  SbFileText *(*reader) (GBytes *, GError **);
 
   if (g_str_has_suffix (lower, ".pdf"))
-    text = read_pdf (file, error);
+    reader = read_pdf;
   else if (g_str_has_suffix (lower, ".docx"))
-    text = read_docx (file, error);
+    reader = read_docx;
   else if (g_str_has_suffix (lower, ".txt"))
-    text = read_plain (file, error);
+    reader = read_plain;
   else
     {
       g_set_error (error, SB_FILE_TEXT_ERROR, SB_FILE_TEXT_ERROR_UNSUPPORTED,
                    _("the text of this kind of file cannot be read (only PDF, .docx and plain text)"));
       return NULL;
     }
+
+  /* a regular file only, opened without blocking, at most max_bytes + 1
+   * bytes read: a FIFO, a device or a huge file fails here (SB_ERROR) */
+  bytes = sb_file_read (file, max_bytes, SB_FILE_DEFAULT, error);
+  if (bytes == NULL)
+    return NULL;
+  text = reader (bytes, error);
 
   if (text != NULL && !has_text (text))
     {
@@ -533,10 +578,14 @@ review_file (SbRule                 *rule,
   g_autoptr(GError) error = NULL;
 
   search (problems, rule, identities, base, path, NULL, name_zh, name_en);
-  if (!read_files || !g_file_query_exists (file, NULL))
-    return;   /* a missing file is reported by the attachment checks */
+  if (!read_files)
+    return;
 
-  text = sb_file_text_read (file, &error);
+  text = sb_file_text_read (file, (gsize) spec->max_size_mb * 1024 * 1024, &error);
+  /* a file that is missing, not a regular file (a FIFO, a device) or over
+   * the slot's size is an error of the attachment checks already */
+  if (text == NULL && error->domain == SB_ERROR)
+    return;
   if (text == NULL)
     {
       add (problems, rule, SB_SEVERITY_WARNING, path, NULL,
@@ -559,6 +608,16 @@ review_file (SbRule                 *rule,
 
       search (problems, rule, identities, g_ptr_array_index (text->pages, i), path, NULL, zh, en);
     }
+
+  if (text->truncated)
+    add (problems, rule, SB_SEVERITY_WARNING, path, NULL,
+         g_strdup_printf ("附件「%s」的文件 %s 只检查了前%u页（文字上限为%u页、%u MiB），其余部分未检查是否回避了申报单位和项目组成员信息，请自行核对。",
+                          spec->title.zh, base, text->pages->len, SB_FILE_TEXT_MAX_PAGES,
+                          SB_FILE_TEXT_MAX_BYTES / (1024 * 1024)),
+         g_strdup_printf ("Only the first %u page(s) of %s (“%s”) were checked (the text read from a file stops at "
+                          "%u pages or %u MiB): whether the rest avoids naming the applicant and the team was not "
+                          "checked; check it yourself.", text->pages->len, base, spec->title.en,
+                          SB_FILE_TEXT_MAX_PAGES, SB_FILE_TEXT_MAX_BYTES / (1024 * 1024)));
 }
 
 void

@@ -16,7 +16,13 @@ G_BEGIN_DECLS
 typedef struct {
   GPtrArray *pages;      /* char*, UTF-8 */
   gboolean   paged;      /* whether page numbers mean something */
+  gsize      length;     /* bytes of text in all pages */
+  gboolean   truncated;  /* the file has more than the caps below */
 } SbFileText;
+
+/* The text taken from one file: beyond this the rest is not searched. */
+#define SB_FILE_TEXT_MAX_PAGES 2000
+#define SB_FILE_TEXT_MAX_BYTES (16 * 1024 * 1024)
 
 #define SB_FILE_TEXT_ERROR (sb_file_text_error_quark ())
 
@@ -32,10 +38,13 @@ void         sb_file_text_free           (SbFileText     *text);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SbFileText, sb_file_text_free)
 
 /* Reads the text of a PDF (poppler-glib), a .docx (word/document.xml
- * through libarchive) or a plain text file. Fails with a message a person
- * can act on when the file is encrypted, has no text layer or is of a kind
- * whose text cannot be read. */
+ * through libarchive) or a plain text file. The file is read by
+ * sb_file_read(): a regular file of at most @max_bytes, else an SB_ERROR.
+ * Otherwise fails (SB_FILE_TEXT_ERROR) with a message a person can act on
+ * when the file is encrypted, has no text layer or is of a kind whose text
+ * cannot be read. The text is capped (SB_FILE_TEXT_MAX_*; truncated set). */
 SbFileText  *sb_file_text_read           (GFile          *file,
+                                          gsize           max_bytes,
                                           GError        **error);
 
 /* Whether @needle occurs in @haystack once both are normalised: NFKC

@@ -1074,6 +1074,38 @@ sb_validator_get_steps (SbValidator *self)
   return SB_EXPR_MAX_STEPS - self->steps_left;
 }
 
+/* A notice whose relevance cannot be computed is shown: telling a step of
+ * the procedure too often costs less than hiding it. */
+GPtrArray *
+sb_validator_get_notices (SbValidator *self,
+                          SbAudience   audience)
+{
+  GArray *notices = sb_call_get_notices (self->call);
+  GPtrArray *out = g_ptr_array_new ();
+
+  g_return_val_if_fail (self->draft != NULL, out);
+
+  for (guint i = 0; notices != NULL && i < notices->len; i++)
+    {
+      const SbNotice *notice = &g_array_index (notices, SbNotice, i);
+      g_autoptr(GError) error = NULL;
+      SbEvalContext context;
+      SbEval result;
+
+      if (notice->audience != audience)
+        continue;
+      if (notice->relevant != NULL)
+        {
+          init_context (self, &context);
+          if (sb_expr_evaluate (notice->relevant, &context, &result, &error) &&
+              result.kind == SB_VALUE_BOOL && !result.boolean)
+            continue;
+        }
+      g_ptr_array_add (out, (gpointer) notice);
+    }
+  return out;
+}
+
 gboolean
 sb_validator_is_relevant (SbValidator *self,
                           SbField     *field)

@@ -29,6 +29,11 @@ const SbValue  *sb_validator_get_value           (SbValidator      *self,
                                                   SbField          *field);
 gboolean        sb_validator_is_relevant         (SbValidator      *self,
                                                   SbField          *field);
+/* After sb_validator_validate(): the notices for @audience (procedure the
+ * app cannot check) that apply to the draft, in the call's order; const
+ * SbNotice*, owned by the call. */
+GPtrArray      *sb_validator_get_notices         (SbValidator      *self,
+                                                  SbAudience        audience);
 
 void            sb_problems_count                (GPtrArray        *problems,
                                                   guint            *errors,
