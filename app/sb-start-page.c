@@ -155,10 +155,8 @@ new_call_row (SbStartPage *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
 
+  /* never wrapped: CJK text would break after every character */
   label = gtk_label_new (countdown);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 18);
-  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
   gtk_widget_add_css_class (label, state == SB_COUNTDOWN_OPEN ? "accent" : "dim-label");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   icon = gtk_image_new_from_icon_name ("go-next-symbolic");

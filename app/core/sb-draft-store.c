@@ -275,6 +275,36 @@ call_title (SbCall *call)
   return g_strdup (sb_text_get (sb_call_get_title (call), sb_prefer_chinese ()));
 }
 
+/* A draft without a title of its own is called by its first text answer
+ * of the first step (the project's name in every built-in call), else by
+ * its call. */
+static char *
+default_title (SbDraft *draft)
+{
+  SbCall *call = sb_draft_get_call (draft);
+  GArray *steps = sb_call_get_steps (call);
+
+  if (steps != NULL && steps->len > 0)
+    {
+      GPtrArray *fields = g_array_index (steps, SbStep, 0).fields;
+
+      for (guint i = 0; fields != NULL && i < fields->len; i++)
+        {
+          SbField *field = g_ptr_array_index (fields, i);
+          SbValue *value;
+
+          if (sb_field_get_field_type (field) != SB_FIELD_TEXT)
+            continue;
+          value = sb_draft_get_value (draft, sb_field_get_id (field));
+          if (value != NULL && sb_value_get_kind (value) == SB_VALUE_STRING &&
+              sb_value_get_string (value)[0] != '\0')
+            return g_strdup (sb_value_get_string (value));
+          break;
+        }
+    }
+  return call_title (call);
+}
+
 /* Listing */
 
 static SbDraftEntry *
@@ -317,7 +347,7 @@ read_entry (SbDraftStore *self,
 
       sb_problems_count (problems, &entry->errors, &entry->warnings, &infos);
       if (entry->title == NULL)
-        entry->title = call_title (entry->call);
+        entry->title = default_title (draft);
     }
   return g_steal_pointer (&entry);
 }
