@@ -44,7 +44,6 @@ sb_start_page_dispose (GObject *object)
 {
   SbStartPage *self = SB_START_PAGE (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_START_PAGE);
   g_clear_object (&self->store);
   g_clear_pointer (&self->now, g_date_time_unref);
   g_clear_pointer (&self->calls, g_ptr_array_unref);

@@ -200,13 +200,15 @@ show_draft (SbWindow   *self,
   if (crashed)
     toast (self, _("Shenbao did not close properly last time. This draft was restored "
                    "from its last automatic save."));
-  if (g_getenv ("SHENBAO_TEST_TYPE_INTO") != NULL)
-    start_test_typing (self);
   if (g_getenv ("SHENBAO_TEST_REPORT") != NULL)
     {
+      if (crashed)
+        fprintf (stdout, "restored-after-crash\n");
       fprintf (stdout, "opened %s\n", id);
       fflush (stdout);
     }
+  if (g_getenv ("SHENBAO_TEST_TYPE_INTO") != NULL)
+    start_test_typing (self);
 }
 
 gboolean
