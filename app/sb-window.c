@@ -508,6 +508,20 @@ import_call_cb (GtkWidget  *widget,
   choose_json_file (SB_WINDOW (widget), _("Import a Call File"), import_call_file);
 }
 
+/* Built when first asked for, not with every window (GtkApplication would
+ * build gtk/help-overlay.ui eagerly): the start page appears sooner. */
+static void
+show_help_overlay_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource (RESOURCE_PREFIX "/help-overlay.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_window_set_transient_for (overlay, GTK_WINDOW (widget));
+  gtk_window_present (overlay);
+}
+
 static gboolean
 sb_window_close_request (GtkWindow *window)
 {
@@ -572,6 +586,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-start", NULL, show_start_cb);
   gtk_widget_class_install_action (widget_class, "win.open-draft", NULL, open_draft_file_cb);
   gtk_widget_class_install_action (widget_class, "win.import-call", NULL, import_call_cb);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-draft", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.show-start", NULL);

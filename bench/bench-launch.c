@@ -20,7 +20,7 @@
 #include <glib/gstdio.h>
 #include <X11/Xlib.h>
 
-#define RUNS 7
+#define RUNS 11
 #define TIMEOUT_SECONDS 30
 
 static Display *display;
