@@ -147,6 +147,17 @@ autosaver_failed_cb (SbWindow     *self,
 }
 
 static void
+autosaver_saved_cb (SbWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (self->wizard == NULL)
+    return;
+  title = sb_draft_store_get_title (self->store, sb_wizard_get_draft (SB_WIZARD (self->wizard)));
+  adw_window_title_set_title (self->window_title, title);
+}
+
+static void
 update_banner (SbWindow *self,
                SbCall   *call)
 {
@@ -176,7 +187,7 @@ show_draft (SbWindow   *self,
             const char *id)
 {
   SbCall *call = sb_draft_get_call (draft);
-  g_autoptr(SbDraftEntry) entry = sb_draft_store_get_entry (self->store, id);
+  g_autofree char *title = sb_draft_store_get_title (self->store, draft);
   gboolean crashed = sb_autosaver_has_crash_marker (sb_draft_get_file (draft));
 
   self->draft_id = g_strdup (id);
@@ -186,8 +197,9 @@ show_draft (SbWindow   *self,
   g_signal_connect_swapped (self->wizard, "changed", G_CALLBACK (wizard_changed_cb), self);
   g_signal_connect_swapped (self->wizard, "step-changed", G_CALLBACK (wizard_step_changed_cb), self);
   g_signal_connect_swapped (self->autosaver, "failed", G_CALLBACK (autosaver_failed_cb), self);
+  g_signal_connect_swapped (self->autosaver, "saved", G_CALLBACK (autosaver_saved_cb), self);
 
-  adw_window_title_set_title (self->window_title, entry != NULL ? entry->title : id);
+  adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title,
                                  sb_text_get (sb_call_get_title (call), sb_prefer_chinese ()));
   update_banner (self, call);

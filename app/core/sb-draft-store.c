@@ -425,6 +425,18 @@ sb_draft_store_id_for_file (SbDraftStore *self,
   return valid_id (id) ? g_steal_pointer (&id) : NULL;
 }
 
+/* The title the list shows for a loaded draft of the store. */
+char *
+sb_draft_store_get_title (SbDraftStore *self,
+                          SbDraft      *draft)
+{
+  GFile *file = sb_draft_get_file (draft);
+  g_autoptr(GFile) folder = file != NULL ? g_file_get_parent (file) : NULL;
+  char *title = folder != NULL ? read_title (folder) : NULL;
+
+  return title != NULL ? title : default_title (draft);
+}
+
 /* Changing */
 
 SbDraft *

@@ -52,6 +52,8 @@ SbDraftEntry *sb_draft_store_get_entry        (SbDraftStore  *self,
                                                const char    *id);
 char         *sb_draft_store_id_for_file      (SbDraftStore  *self,
                                                GFile         *file);
+char         *sb_draft_store_get_title        (SbDraftStore  *self,
+                                               SbDraft       *draft);
 
 SbDraft      *sb_draft_store_create           (SbDraftStore  *self,
                                                SbCall        *call,
