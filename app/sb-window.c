@@ -150,11 +150,17 @@ static void
 autosaver_saved_cb (SbWindow *self)
 {
   g_autofree char *title = NULL;
+  const char *call_title;
+  SbDraft *draft;
 
   if (self->wizard == NULL)
     return;
-  title = sb_draft_store_get_title (self->store, sb_wizard_get_draft (SB_WIZARD (self->wizard)));
+  draft = sb_wizard_get_draft (SB_WIZARD (self->wizard));
+  title = sb_draft_store_get_title (self->store, draft);
+  call_title = sb_text_get (sb_call_get_title (sb_draft_get_call (draft)), sb_prefer_chinese ());
   adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title,
+                                 g_strcmp0 (title, call_title) != 0 ? call_title : NULL);
 }
 
 static void
@@ -199,9 +205,14 @@ show_draft (SbWindow   *self,
   g_signal_connect_swapped (self->autosaver, "failed", G_CALLBACK (autosaver_failed_cb), self);
   g_signal_connect_swapped (self->autosaver, "saved", G_CALLBACK (autosaver_saved_cb), self);
 
-  adw_window_title_set_title (self->window_title, title);
-  adw_window_title_set_subtitle (self->window_title,
-                                 sb_text_get (sb_call_get_title (call), sb_prefer_chinese ()));
+  {
+    const char *call_title = sb_text_get (sb_call_get_title (call), sb_prefer_chinese ());
+
+    adw_window_title_set_title (self->window_title, title);
+    /* the call's title once, not twice */
+    adw_window_title_set_subtitle (self->window_title,
+                                   g_strcmp0 (title, call_title) != 0 ? call_title : NULL);
+  }
   update_banner (self, call);
   gtk_stack_set_visible_child_name (self->stack, "wizard");
   if (self->settings != NULL)

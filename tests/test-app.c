@@ -1,4 +1,5 @@
-/* test-crash.c — SIGKILL the running app while it types, then restart it
+/* test-app.c — the running `shenbao` process: SIGKILL while typing and a
+ * restart, a second launch handing its file to the first, no display
  *
  * The real `shenbao` process opens a sample draft and types one character
  * every 20 ms into a text field (the hidden SHENBAO_TEST_TYPE_INTO option,
@@ -144,6 +145,9 @@ test_sigkill (void)
   /* open the sample (imported into the store) and type for ~2 s */
   app_start (&app, root, TRUE, g_file_peek_path (sample));
   line = app_read_line (&app);
+  g_assert_cmpstr (line, ==, "window");
+  g_free (line);
+  line = app_read_line (&app);
   g_assert_true (g_str_has_prefix (line, "opened "));
   id = g_strdup (line + strlen ("opened "));
   while (typed < 2000 / TYPE_INTERVAL_MS)
@@ -176,6 +180,9 @@ test_sigkill (void)
   app_start (&app, root, FALSE, NULL);
   g_free (line);
   line = app_read_line (&app);
+  g_assert_cmpstr (line, ==, "window");
+  g_free (line);
+  line = app_read_line (&app);
   g_assert_cmpstr (line, ==, "restored-after-crash");
   g_free (line);
   line = app_read_line (&app);
@@ -188,11 +195,85 @@ test_sigkill (void)
   remove_tree (root);
 }
 
+/* `shenbao FILE` while Shenbao runs hands the file to the running window
+ * (GApplication open) and ends at once. */
+static void
+test_second_launch (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("shenbao-second-XXXXXX", &error);
+  g_autofree char *sample = g_build_filename (SOURCE_DIR, "resources", "samples",
+                                              "quzhou-2020-jingzheng.json", NULL);
+  g_autofree char *line = NULL;
+  App first = { 0 }, second = { 0 };
+
+  g_assert_no_error (error);
+  app_start (&first, root, FALSE, NULL);
+  line = app_read_line (&first);
+  g_assert_cmpstr (line, ==, "window");
+
+  app_start (&second, root, FALSE, sample);
+  g_assert_true (g_subprocess_wait (second.process, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (second.process));
+  g_assert_cmpint (g_subprocess_get_exit_status (second.process), ==, 0);
+  g_clear_object (&second.out);
+  g_clear_object (&second.process);
+
+  g_free (line);
+  line = app_read_line (&first);
+  g_assert_true (g_str_has_prefix (line, "opened "));
+  app_kill (&first);
+  remove_tree (root);
+}
+
+static void
+run_without_display (const char  *file,
+                     int          expected_status,
+                     const char  *expected_stderr)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *argv[] = { BUILD_DIR "/app/shenbao", file, NULL };
+
+  g_subprocess_launcher_unsetenv (launcher, "DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "WAYLAND_DISPLAY");
+  g_subprocess_launcher_unsetenv (launcher, "GDK_DEBUG");
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, &err, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, expected_status);
+  g_assert_cmpstr (err, ==, expected_stderr);
+}
+
+/* Without a display the window says so in one line and exits with 2;
+ * a file that does not exist is a command-line error. */
+static void
+test_no_display (void)
+{
+  g_autofree char *sample = g_build_filename (SOURCE_DIR, "resources", "samples",
+                                              "quzhou-2020-jingzheng.json", NULL);
+  const char *message = "shenbao: no display: the window needs a graphical session "
+                        "(the command line works without one: shenbao --help)\n";
+
+  run_without_display (NULL, 2, message);
+  run_without_display (sample, 2, message);
+  run_without_display ("missing.json", 2, "shenbao: missing.json: no such file\n");
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/crash/sigkill-while-typing", test_sigkill);
+  g_test_add_func ("/app/sigkill-while-typing", test_sigkill);
+  g_test_add_func ("/app/second-launch", test_second_launch);
+  g_test_add_func ("/app/no-display", test_no_display);
   return g_test_run ();
 }
