@@ -449,9 +449,9 @@ choose_json_file (SbWindow   *self,
 /* A call file is checked by the loader before it is copied into the user's
  * calls folder; a broken one is refused with the loader's message (file,
  * JSON path, problem). */
-static void
-import_call_file (SbWindow *self,
-                  GFile    *file)
+void
+sb_window_import_call (SbWindow *self,
+                       GFile    *file)
 {
   SbCatalog *catalog = sb_draft_store_get_catalog (self->store);
   g_autoptr(GError) error = NULL;
@@ -528,7 +528,7 @@ import_call_cb (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  choose_json_file (SB_WINDOW (widget), _("Import a Call File"), import_call_file);
+  choose_json_file (SB_WINDOW (widget), _("Import a Call File"), sb_window_import_call);
 }
 
 /* Built when first asked for, not with every window (GtkApplication would

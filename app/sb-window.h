@@ -22,6 +22,8 @@ gboolean     sb_window_open_draft     (SbWindow       *self,
                                        GError        **error);
 void         sb_window_open_file      (SbWindow       *self,
                                        GFile          *file);
+void         sb_window_import_call    (SbWindow       *self,
+                                       GFile          *file);
 void         sb_window_show_start     (SbWindow       *self);
 SbStartPage *sb_window_get_start_page (SbWindow       *self);
 GtkWidget   *sb_window_get_wizard     (SbWindow       *self);

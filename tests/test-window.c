@@ -184,6 +184,83 @@ test_open_file (void)
   flush ();
 }
 
+#define CALL_JSON \
+    "{\"format\": \"shenbao-call\", \"format_version\": 1, \"id\": \"%s\", \"version\": 1," \
+    " \"title\": {\"zh\": \"常年征集\", \"en\": \"Open-ended call\"}, \"bureau\": {\"zh\": \"局\", \"en\": \"Bureau\"}," \
+    " \"year\": 2025, \"steps\": [{\"id\": \"s\", \"title\": {\"zh\": \"步\", \"en\": \"Step\"}, \"fields\": [" \
+    " {\"id\": \"name\", \"type\": \"text\", \"label\": {\"zh\": \"名称\", \"en\": \"Name\"}}]}]}"
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+/* Importing a call file: a broken one is refused with the loader's message
+ * (file, JSON path, problem) and nothing is copied; a good one is copied
+ * into the user's calls folder and listed at once. */
+static void
+test_import_call (void)
+{
+  SbWindow *window = sb_window_new (app);
+  SbCatalog *catalog = sb_draft_store_get_catalog (sb_application_get_store (app));
+  g_autofree char *folder = g_dir_make_tmp ("shenbao-import-XXXXXX", NULL);
+  g_autofree char *broken_path = g_build_filename (folder, "broken-call.json", NULL);
+  g_autofree char *good_path = g_build_filename (folder, "good-call.json", NULL);
+  g_autoptr(GFile) broken = g_file_new_for_path (broken_path);
+  g_autoptr(GFile) good = g_file_new_for_path (good_path);
+  g_autoptr(GFile) copied = g_file_new_build_filename (g_get_user_data_dir (), "shenbao", "forms",
+                                                        "open-ended-1.json", NULL);
+  g_autofree char *broken_text = g_strdup_printf (CALL_JSON, "Open_Ended");
+  g_autofree char *good_text = g_strdup_printf (CALL_JSON, "open-ended");
+  AdwMessageDialog *dialog;
+  GtkListBox *calls;
+  gboolean listed = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (g_file_set_contents (broken_path, broken_text, -1, NULL));
+  g_assert_true (g_file_set_contents (good_path, good_text, -1, NULL));
+
+  sb_window_import_call (window, broken);
+  flush ();
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_test_message ("refused: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "broken-call.json"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "$.id"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "Open_Ended"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (sb_catalog_lookup (catalog, "open-ended", 1));
+
+  sb_window_import_call (window, good);
+  flush ();
+  g_assert_null (find_message_dialog ());
+  g_assert_nonnull (sb_catalog_lookup (catalog, "open-ended", 1));
+  g_assert_true (g_file_query_exists (copied, NULL));
+  calls = sb_start_page_get_calls_list (sb_window_get_start_page (window));
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (calls));
+       row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) &&
+        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Open-ended call") == 0)
+      listed = TRUE;
+  g_assert_true (listed);
+
+  gtk_window_close (GTK_WINDOW (window));
+  flush ();
+  g_unlink (broken_path);
+  g_unlink (good_path);
+  g_rmdir (folder);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -205,6 +282,7 @@ main (int    argc,
 
   g_test_add_func ("/window/new-draft-autosave", test_new_draft_autosave);
   g_test_add_func ("/window/open-file", test_open_file);
+  g_test_add_func ("/window/import-call", test_import_call);
 
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));
