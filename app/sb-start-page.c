@@ -91,14 +91,20 @@ search_changed_cb (SbStartPage *self)
 
 /* Calls */
 
+#define MAX_PROGRAMMES_SHOWN 3
+
+/* The programmes' titles joined; with limit, at most that many and "and N
+ * more" (the search still sees them all). */
 static char *
 programmes_text (SbCall   *call,
-                 gboolean  chinese)
+                 gboolean  chinese,
+                 guint     limit)
 {
   GArray *programmes = sb_call_get_programmes (call);
   g_autoptr(GString) text = g_string_new (NULL);
+  guint n = programmes != NULL ? programmes->len : 0;
 
-  for (guint i = 0; programmes != NULL && i < programmes->len; i++)
+  for (guint i = 0; i < n && (limit == 0 || i < limit); i++)
     {
       const SbProgramme *programme = &g_array_index (programmes, SbProgramme, i);
 
@@ -106,6 +112,9 @@ programmes_text (SbCall   *call,
         g_string_append (text, chinese ? "、" : ", ");
       g_string_append (text, sb_text_get (&programme->title, chinese));
     }
+  if (limit != 0 && n > limit)
+    /* TRANSLATORS: after the first programmes of a call: "A, B, C and 6 more" */
+    g_string_append_printf (text, ngettext (" and %u more", " and %u more", n - limit), n - limit);
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
@@ -116,7 +125,8 @@ new_call_row (SbStartPage *self,
 {
   gboolean chinese = sb_prefer_chinese ();
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *programmes = programmes_text (call, chinese);
+  g_autofree char *programmes = programmes_text (call, chinese, MAX_PROGRAMMES_SHOWN);
+  g_autofree char *all_programmes = programmes_text (call, chinese, 0);
   g_autoptr(GString) subtitle = g_string_new (NULL);
   g_autoptr(GString) haystack = g_string_new (NULL);
   g_autofree char *countdown = NULL;
@@ -171,9 +181,9 @@ new_call_row (SbStartPage *self,
                           sb_call_get_title (call)->zh, sb_call_get_title (call)->en,
                           sb_call_get_bureau (call)->zh, sb_call_get_bureau (call)->en,
                           (int) sb_call_get_year (call), sb_call_get_id (call),
-                          programmes, countdown);
+                          all_programmes, countdown);
   {
-    g_autofree char *other = programmes_text (call, !chinese);
+    g_autofree char *other = programmes_text (call, !chinese, 0);
     g_string_append_printf (haystack, " %s", other);
   }
   set_haystack (row, haystack);
