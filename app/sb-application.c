@@ -25,6 +25,16 @@ struct _SbApplication
 
 G_DEFINE_FINAL_TYPE (SbApplication, sb_application, ADW_TYPE_APPLICATION)
 
+/* The calls are read while GTK starts (sb_application_main), so the start
+ * page has them sooner; startup takes them over. */
+static GThread *catalog_thread;
+
+static gpointer
+load_catalog (gpointer data)
+{
+  return sb_catalog_new_default ();
+}
+
 static void
 sb_application_dispose (GObject *object)
 {
@@ -112,7 +122,10 @@ sb_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay", help_accels);
 
   self->settings = find_settings ();
-  self->catalog = sb_catalog_new_default ();
+  if (catalog_thread != NULL)
+    self->catalog = g_thread_join (g_steal_pointer (&catalog_thread));
+  else
+    self->catalog = sb_catalog_new_default ();
   self->store = sb_draft_store_new (directory, self->catalog);
   sb_draft_store_empty_trash (self->store);
 }
@@ -240,6 +253,7 @@ sb_application_main (int    argc,
                      char **argv)
 {
   g_autoptr(SbApplication) app = NULL;
+  int status;
 
   if (sb_cli_handles (argc, argv))
     return sb_cli_run (argc, argv);
@@ -256,13 +270,19 @@ sb_application_main (int    argc,
       return sb_cli_run (argc, argv);
     }
 
+  catalog_thread = g_thread_new ("sb-catalog", load_catalog, NULL);
   if (!gtk_init_check ())
     {
       g_printerr ("%s\n", _("shenbao: no display: the window needs a graphical session "
                             "(the command line works without one: shenbao --help)"));
+      g_object_unref (g_thread_join (g_steal_pointer (&catalog_thread)));
       return SB_EXIT_UNREADABLE;
     }
 
   app = sb_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  /* a second launch hands its files over without a startup of its own */
+  if (catalog_thread != NULL)
+    g_object_unref (g_thread_join (g_steal_pointer (&catalog_thread)));
+  return status;
 }
