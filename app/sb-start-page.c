@@ -321,8 +321,12 @@ new_draft_row (SbStartPage        *self,
   gtk_widget_set_valign (menu_button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (menu_button, "flat");
   gtk_widget_set_tooltip_text (menu_button, _("Draft Actions"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Draft Actions"), -1);
+  {
+    /* TRANSLATORS: the accessible name of a draft's menu button */
+    g_autofree char *name = g_strdup_printf (_("Actions for “%s”"), entry->title);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (menu_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    name, -1);
+  }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), menu_button);
 
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);

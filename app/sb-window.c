@@ -531,6 +531,21 @@ import_call_cb (GtkWidget  *widget,
   choose_json_file (SB_WINDOW (widget), _("Import a Call File"), sb_window_import_call);
 }
 
+/* Ctrl+F anywhere in the window: the start page's search, or the
+ * wizard's own (its binding wins while the focus is inside it). */
+static void
+search_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+
+  if (self->wizard != NULL)
+    gtk_widget_activate_action (self->wizard, "wizard.search", NULL);
+  else
+    sb_start_page_focus_search (self->start_page);
+}
+
 /* Built when first asked for, not with every window (GtkApplication would
  * build gtk/help-overlay.ui eagerly): the start page appears sooner. */
 static void
@@ -610,6 +625,8 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.open-draft", NULL, open_draft_file_cb);
   gtk_widget_class_install_action (widget_class, "win.import-call", NULL, import_call_cb);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_cb);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-draft", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.show-start", NULL);
