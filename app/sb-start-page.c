@@ -283,8 +283,12 @@ new_draft_row (SbStartPage        *self,
     {
       const char *call_title = sb_text_get (sb_call_get_title (entry->call), chinese);
 
-      /* TRANSLATORS: "CALL TITLE · last edited 2024-01-20 09:42" */
-      g_string_append_printf (subtitle, _("%s · last edited %s"), call_title, when);
+      if (g_strcmp0 (call_title, entry->title) != 0)
+        /* TRANSLATORS: "CALL TITLE · last edited 2024-01-20 09:42" */
+        g_string_append_printf (subtitle, _("%s · last edited %s"), call_title, when);
+      else
+        /* TRANSLATORS: under a draft named after its call */
+        g_string_append_printf (subtitle, _("Last edited %s"), when);
       g_string_append_printf (haystack, " %s", call_title);
     }
   else
