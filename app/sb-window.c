@@ -25,6 +25,7 @@ struct _SbWindow
   GtkWidget            *wizard;
   guint                 typing_id;    /* SHENBAO_TEST_TYPE_INTO */
   guint                 typed;
+  gboolean              save_failing;  /* one message per failing streak */
 
   AdwWindowTitle       *window_title;
   GtkWidget            *back_button;
@@ -79,36 +80,47 @@ stop_typing (SbWindow *self)
   g_clear_handle_id (&self->typing_id, g_source_remove);
 }
 
+/* Saves and closes the open draft. When the save fails the draft stays open
+ * (the error says why) unless force: then it is dropped, and the draft on
+ * disk keeps its last saved state and its crash marker. */
 static gboolean
-close_draft (SbWindow *self)
+close_draft (SbWindow  *self,
+             gboolean   force,
+             GError   **error)
 {
-  g_autoptr(GError) error = NULL;
-  gboolean ok = TRUE;
-
   stop_typing (self);
+  if (self->autosaver != NULL && !sb_autosaver_close (self->autosaver, error) && !force)
+    return FALSE;
   if (self->autosaver != NULL)
-    {
-      ok = sb_autosaver_close (self->autosaver, &error);
-      if (!ok)
-        show_message (self, _("The Draft Could Not Be Saved"), error->message);
-      g_signal_handlers_disconnect_by_data (self->autosaver, self);
-    }
+    g_signal_handlers_disconnect_by_data (self->autosaver, self);
   if (self->wizard != NULL)
     g_signal_handlers_disconnect_by_data (self->wizard, self);
-  if (!ok)
-    return FALSE;
   g_clear_object (&self->autosaver);
   g_clear_pointer (&self->draft_id, g_free);
   self->wizard = NULL;
+  self->save_failing = FALSE;
   adw_bin_set_child (self->wizard_bin, NULL);
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
   return TRUE;
 }
 
+/* Closes the open draft before something else is shown; FALSE (with the
+ * reason on screen) when it cannot be saved. */
+static gboolean
+leave_draft (SbWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (close_draft (self, FALSE, &error))
+    return TRUE;
+  show_message (self, _("The Draft Could Not Be Saved"), error->message);
+  return FALSE;
+}
+
 void
 sb_window_show_start (SbWindow *self)
 {
-  if (!close_draft (self))
+  if (!leave_draft (self))
     return;
   adw_window_title_set_title (self->window_title, _("Shenbao"));
   adw_window_title_set_subtitle (self->window_title, NULL);
@@ -143,6 +155,10 @@ autosaver_failed_cb (SbWindow     *self,
 {
   /* TRANSLATORS: %s: why saving failed; the draft stays open and is tried again */
   g_autofree char *text = g_strdup_printf (_("Not saved: %s"), error->message);
+
+  if (self->save_failing)
+    return;
+  self->save_failing = TRUE;
   toast (self, text);
 }
 
@@ -153,6 +169,7 @@ autosaver_saved_cb (SbWindow *self)
   const char *call_title;
   SbDraft *draft;
 
+  self->save_failing = FALSE;
   if (self->wizard == NULL)
     return;
   draft = sb_wizard_get_draft (SB_WIZARD (self->wizard));
@@ -246,7 +263,7 @@ sb_window_open_draft (SbWindow    *self,
   if (self->draft_id != NULL && g_str_equal (self->draft_id, id))
     return TRUE;
   draft = sb_draft_store_load (self->store, id, error);
-  if (draft == NULL || !close_draft (self))
+  if (draft == NULL || !leave_draft (self))
     return FALSE;
   show_draft (self, draft, id);
   return TRUE;
@@ -277,7 +294,7 @@ sb_window_open_file (SbWindow *self,
       return;
     }
   id = sb_draft_store_id_for_file (self->store, sb_draft_get_file (draft));
-  if (!close_draft (self))
+  if (!leave_draft (self))
     return;
   show_draft (self, draft, id);
 
@@ -364,7 +381,7 @@ new_draft_cb (SbWindow *self,
       return;
     }
   id = sb_draft_store_id_for_file (self->store, sb_draft_get_file (draft));
-  if (!close_draft (self))
+  if (!leave_draft (self))
     return;
   show_draft (self, draft, id);
 }
@@ -560,26 +577,64 @@ show_help_overlay_cb (GtkWidget  *widget,
   gtk_window_present (overlay);
 }
 
+static void
+remember_and_empty (SbWindow   *self,
+                    const char *draft_id)
+{
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+      g_settings_set_boolean (self->settings, "window-maximized",
+                              gtk_window_is_maximized (GTK_WINDOW (self)));
+      /* reopened at the next start */
+      g_settings_set_string (self->settings, "last-draft", draft_id != NULL ? draft_id : "");
+    }
+  sb_draft_store_empty_trash (self->store);
+}
+
+static void
+close_anyway_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 SbWindow         *self)
+{
+  g_autofree char *id = NULL;
+
+  if (!g_str_equal (response, "close"))
+    return;
+  id = g_strdup (self->draft_id);
+  close_draft (self, TRUE, NULL);
+  remember_and_empty (self, id);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
 static gboolean
 sb_window_close_request (GtkWindow *window)
 {
   SbWindow *self = SB_WINDOW (window);
   g_autofree char *id = g_strdup (self->draft_id);
+  g_autoptr(GError) error = NULL;
 
-  if (!close_draft (self))
-    return TRUE;   /* not saved: stay open, the message says why */
-  if (self->settings != NULL)
+  if (!close_draft (self, FALSE, &error))
     {
-      int width, height;
+      GtkWidget *dialog = adw_message_dialog_new (window, _("The Draft Could Not Be Saved"),
+                                                  error->message);
 
-      gtk_window_get_default_size (window, &width, &height);
-      g_settings_set_int (self->settings, "window-width", width);
-      g_settings_set_int (self->settings, "window-height", height);
-      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
-      /* reopened at the next start */
-      g_settings_set_string (self->settings, "last-draft", id != NULL ? id : "");
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "keep", _("_Keep Open"),
+                                        "close", _("Close _Without Saving"),
+                                        NULL);
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "close",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+      adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+      g_signal_connect (dialog, "response", G_CALLBACK (close_anyway_cb), self);
+      gtk_window_present (GTK_WINDOW (dialog));
+      return TRUE;
     }
-  sb_draft_store_empty_trash (self->store);
+  remember_and_empty (self, id);
   return GTK_WINDOW_CLASS (sb_window_parent_class)->close_request (window);
 }
 
@@ -588,7 +643,7 @@ sb_window_dispose (GObject *object)
 {
   SbWindow *self = SB_WINDOW (object);
 
-  close_draft (self);
+  close_draft (self, TRUE, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->autosaver);
   g_clear_object (&self->store);

@@ -430,7 +430,11 @@ test_autosaver_failure (Fixture       *fixture,
   signal (SIGXFSZ, SIG_IGN);
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &limit), ==, 0);
   g_assert_false (sb_autosaver_save_now (saver, &error));
+  g_clear_error (&error);
+  /* closing cannot save either: the draft stays open, marker and all */
+  g_assert_false (sb_autosaver_close (saver, &error));
   g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &old_limit), ==, 0);
+  g_assert_true (sb_autosaver_has_crash_marker (sb_draft_get_file (draft)));
   g_assert_error (error, SB_ERROR, SB_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "draft.json"));
   g_clear_error (&error);
@@ -440,6 +444,7 @@ test_autosaver_failure (Fixture       *fixture,
 
   g_assert_true (sb_autosaver_close (saver, &error));
   g_assert_no_error (error);
+  g_assert_false (sb_autosaver_has_crash_marker (sb_draft_get_file (draft)));
   saved = saved_project_name (sb_draft_get_file (draft));
   g_assert_cmpstr (saved, ==, longer->str);
 }

@@ -66,8 +66,10 @@ sb_autosaver_dispose (GObject *object)
 {
   SbAutosaver *self = SB_AUTOSAVER (object);
 
-  if (!self->closed)
-    sb_autosaver_close (self, NULL);
+  /* unsaved changes that cannot be written: the marker stays, so the next
+   * start says the draft was restored from its last save */
+  if (!self->closed && !sb_autosaver_close (self, NULL))
+    self->closed = TRUE;
   g_clear_handle_id (&self->timeout_id, g_source_remove);
 
   G_OBJECT_CLASS (sb_autosaver_parent_class)->dispose (object);
@@ -284,7 +286,8 @@ sb_autosaver_save_now (SbAutosaver  *self,
   return ok;
 }
 
-/* Saves what is not saved yet and removes the crash marker. */
+/* Saves what is not saved yet and removes the crash marker. When the save
+ * fails the autosaver stays open (and keeps saving on changes). */
 gboolean
 sb_autosaver_close (SbAutosaver  *self,
                     GError      **error)
@@ -297,11 +300,12 @@ sb_autosaver_close (SbAutosaver  *self,
     return TRUE;
   if (self->dirty || self->in_flight)
     ok = sb_autosaver_save_now (self, error);
+  if (!ok)
+    return FALSE;   /* still open: the caller may retry, or drop it */
   self->closed = TRUE;
   g_clear_handle_id (&self->timeout_id, g_source_remove);
-  if (ok)
-    g_file_delete (self->marker, NULL, NULL);
-  return ok;
+  g_file_delete (self->marker, NULL, NULL);
+  return TRUE;
 }
 
 gboolean
