@@ -261,6 +261,32 @@ test_import_call (void)
   g_rmdir (folder);
 }
 
+/* Without a mouse: Ctrl+F reaches the search, Tab the first call, and
+ * activating it (Enter) starts a draft in the wizard. */
+static void
+test_keyboard (void)
+{
+  SbWindow *window = sb_window_new (app);
+  GtkWidget *focus;
+
+  gtk_window_present (GTK_WINDOW (window));
+  flush ();
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
+
+  g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (ADW_IS_ACTION_ROW (focus));
+  g_test_message ("Tab reaches “%s”", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (focus)));
+  g_assert_true (gtk_widget_activate (focus));
+  flush ();
+  g_assert_nonnull (sb_window_get_wizard (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-start", NULL));
+  gtk_window_close (GTK_WINDOW (window));
+  flush ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -283,6 +309,7 @@ main (int    argc,
   g_test_add_func ("/window/new-draft-autosave", test_new_draft_autosave);
   g_test_add_func ("/window/open-file", test_open_file);
   g_test_add_func ("/window/import-call", test_import_call);
+  g_test_add_func ("/window/keyboard", test_keyboard);
 
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));
