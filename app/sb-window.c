@@ -406,7 +406,7 @@ file_dialog_done (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(SbWindow) self = SB_WINDOW (g_object_get_data (source, "sb-window"));
+  SbWindow *self = SB_WINDOW (g_object_get_data (source, "sb-window"));
   FileChosen chosen = user_data;
   g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
 
