@@ -8,7 +8,7 @@
 
 #include <glib/gi18n.h>
 
-#include "sb-cli.h"
+#include "sb-application.h"
 #include "sb-output.h"
 
 int
@@ -37,6 +37,7 @@ main (int    argc,
   bindtextdomain ("glib20", "/nonexistent");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Commands run before any toolkit starts, so they need no display. */
-  return sb_cli_run (argc, argv);
+  /* Commands run before any toolkit starts, so they need no display;
+   * no arguments or a draft file open the window. */
+  return sb_application_main (argc, argv);
 }

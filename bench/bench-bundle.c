@@ -23,7 +23,7 @@
 
 #include <glib/gstdio.h>
 
-#include "sb-application.h"
+#include "sb-application-digest.h"
 #include "sb-bundle.h"
 #include "sb-catalog.h"
 #include "sb-key.h"

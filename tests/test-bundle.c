@@ -13,7 +13,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
-#include "sb-application.h"
+#include "sb-application-digest.h"
 #include "sb-bundle.h"
 #include "sb-catalog.h"
 #include "sb-jcs.h"

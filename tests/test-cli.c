@@ -829,6 +829,8 @@ test_locales (void)
 static void
 test_usage (void)
 {
+  /* X11 with no server to talk to, never a Wayland socket found by default */
+  const char *no_display[] = { "GDK_BACKEND", "x11", "DISPLAY", "", "WAYLAND_DISPLAY", "", NULL };
   g_auto(Run) help = { 0 };
   g_auto(Run) none = { 0 };
   g_auto(Run) unknown = { 0 };
@@ -856,10 +858,12 @@ test_usage (void)
   g_assert_cmpint (version.status, ==, 0);
   g_assert_true (g_str_has_prefix (version.out, "shenbao "));
 
-  run_shenbao (&none, NULL, NULL);
+  /* no arguments open the window: without a display, one line and exit 2 */
+  run_shenbao (&none, no_display, NULL);
   g_assert_cmpint (none.status, ==, 2);
   g_assert_cmpstr (none.out, ==, "");
-  g_assert_nonnull (strstr (none.err, "not available"));
+  g_assert_nonnull (strstr (none.err, "no display"));
+  g_assert_cmpint (strchr (none.err, '\n') - none.err + 1, ==, strlen (none.err));
 
   run_shenbao (&unknown, NULL, "frobnicate", NULL);
   g_assert_cmpint (unknown.status, ==, 2);

@@ -8,7 +8,7 @@
 
 #include <glib/gstdio.h>
 
-#include "sb-application.h"
+#include "sb-application-digest.h"
 #include "sb-catalog.h"
 #include "sb-jcs.h"
 #include "sb-json.h"

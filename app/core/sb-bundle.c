@@ -16,7 +16,7 @@
 #include <glib/gstdio.h>
 #include <openssl/evp.h>
 
-#include "sb-application.h"
+#include "sb-application-digest.h"
 #include "sb-bundle.h"
 #include "sb-jcs.h"
 #include "sb-json.h"

@@ -1025,6 +1025,15 @@ sb_draft_get_dropped (SbDraft *self)
   return self->dropped;
 }
 
+/* Sets "modified" to now, for a writer that serialises with
+ * sb_draft_to_data and writes elsewhere (the autosaver's thread). */
+void
+sb_draft_touch (SbDraft *self)
+{
+  g_free (self->modified);
+  self->modified = now_iso8601 ();
+}
+
 SbCall *
 sb_draft_get_call (SbDraft *self)
 {

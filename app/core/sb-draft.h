@@ -46,6 +46,7 @@ gboolean    sb_draft_save               (SbDraft      *self,
                                          GError      **error);
 char       *sb_draft_to_data            (SbDraft      *self,
                                          gsize        *length);
+void        sb_draft_touch              (SbDraft      *self);
 
 SbCall     *sb_draft_get_call           (SbDraft      *self);
 gint64      sb_draft_get_migrated_from  (SbDraft      *self);

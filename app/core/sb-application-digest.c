@@ -1,4 +1,4 @@
-/* sb-application.c
+/* sb-application-digest.c
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,7 @@
 #include <glib/gi18n-lib.h>
 #include <openssl/evp.h>
 
-#include "sb-application.h"
+#include "sb-application-digest.h"
 #include "sb-expr.h"
 #include "sb-jcs.h"
 #include "sb-validator.h"

@@ -1,4 +1,4 @@
-/* sb-application.h — what an application says, as signed and as printed
+/* sb-application-digest.h — what an application says, as signed and as printed
  *
  * The application object is the part of a signed bundle that identifies
  * what was handed in (docs/bundle.md, `manifest.application`):
