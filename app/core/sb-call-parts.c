@@ -258,29 +258,6 @@ sb_guide_code_read (JsonNode     *node,
 }
 
 void
-sb_document_part_clear (SbDocumentPart *part)
-{
-  g_clear_pointer (&part->id, g_free);
-  sb_text_clear (&part->title);
-}
-
-gboolean
-sb_document_part_read (JsonNode        *node,
-                       const char      *file,
-                       const char      *path,
-                       SbDocumentPart  *out,
-                       GError         **error)
-{
-  g_auto(SbJsonReader) reader = { 0 };
-
-  return sb_json_reader_init (&reader, node, file, path, CALL_ERROR, error) &&
-         sb_json_reader_string (&reader, "id", TRUE, &out->id, error) &&
-         sb_check_identifier (out->id, file, path, error) &&
-         sb_text_read (&reader, "title", TRUE, &out->title, error) &&
-         sb_json_reader_finish (&reader, error);
-}
-
-void
 sb_summary_column_clear (SbSummaryColumn *column)
 {
   g_clear_pointer (&column->id, g_free);

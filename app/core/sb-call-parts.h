@@ -56,11 +56,6 @@ typedef struct {
 typedef struct {
   char   *id;
   SbText  title;
-} SbDocumentPart;
-
-typedef struct {
-  char   *id;
-  SbText  title;
   char   *value_source;
   char   *value_path;
   SbExpr *value;        /* NULL: filled in by the recommending unit */
@@ -125,12 +120,6 @@ gboolean sb_guide_code_read         (JsonNode          *node,
                                      SbGuideCode       *out,
                                      GError           **error);
 
-void     sb_document_part_clear     (SbDocumentPart    *part);
-gboolean sb_document_part_read      (JsonNode          *node,
-                                     const char        *file,
-                                     const char        *path,
-                                     SbDocumentPart    *out,
-                                     GError           **error);
 
 void     sb_summary_column_clear    (SbSummaryColumn   *column);
 gboolean sb_summary_column_read     (JsonNode          *node,

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "sb-call.h"
+#include "sb-print-template.h"
 
 #define CALL_ERROR SB_ERROR_INVALID_CALL
 #define FORMAT_NAME "shenbao-call"
@@ -38,7 +39,8 @@ struct _SbCall
   GPtrArray  *order;             /* SbField, dependencies first */
   GPtrArray  *rules;             /* SbRule */
   GArray     *attachments;       /* SbAttachmentSpec */
-  GArray     *document_parts;    /* SbDocumentPart */
+  JsonNode   *print_node;        /* while loading */
+  SbPrintTemplate *print;
   SbText      summary_title;
   GArray     *summary_columns;   /* SbSummaryColumn */
   SbExprResolver resolver;
@@ -88,7 +90,7 @@ sb_call_finalize (GObject *object)
   g_ptr_array_unref (self->order);
   g_ptr_array_unref (self->rules);
   g_array_unref (self->attachments);
-  g_array_unref (self->document_parts);
+  g_clear_pointer (&self->print, sb_print_template_free);
   sb_text_clear (&self->summary_title);
   g_array_unref (self->summary_columns);
 
@@ -109,7 +111,6 @@ sb_call_init (SbCall *self)
   self->guide_codes = struct_array (sizeof (SbGuideCode), (GDestroyNotify) sb_guide_code_clear);
   self->steps = struct_array (sizeof (SbStep), (GDestroyNotify) step_clear);
   self->attachments = struct_array (sizeof (SbAttachmentSpec), (GDestroyNotify) sb_attachment_spec_clear);
-  self->document_parts = struct_array (sizeof (SbDocumentPart), (GDestroyNotify) sb_document_part_clear);
   self->summary_columns = struct_array (sizeof (SbSummaryColumn), (GDestroyNotify) sb_summary_column_clear);
   self->fields = g_ptr_array_new_with_free_func (g_object_unref);
   self->fields_by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -276,22 +277,24 @@ read_steps (SbCall        *self,
 }
 
 static gboolean
-read_document (SbCall        *self,
-               SbJsonReader  *reader,
-               GError       **error)
+read_print (SbCall        *self,
+            SbJsonReader  *reader,
+            GError       **error)
 {
-  g_auto(SbJsonReader) inner = { 0 };
-  g_autofree char *path = sb_json_reader_path (reader, "document");
-  JsonNode *node = sb_json_reader_node (reader, "document");
+  /* checked once the fields are compiled: the template names them */
+  self->print_node = sb_json_reader_node (reader, "print");
+  return TRUE;
+}
 
-  if (node == NULL)
+static gboolean
+compile_print (SbCall  *self,
+               GError **error)
+{
+  if (self->print_node == NULL)
     return TRUE;
-
-  return sb_json_reader_init (&inner, node, self->file, path, CALL_ERROR, error) &&
-         read_struct_array (&inner, "parts", TRUE, self->document_parts,
-                            (ReadElement) sb_document_part_read, (GDestroyNotify) sb_document_part_clear,
-                            G_STRUCT_OFFSET (SbDocumentPart, id), error) &&
-         sb_json_reader_finish (&inner, error);
+  self->print = sb_print_template_new (self->print_node, self, self->file, "$.print", error);
+  self->print_node = NULL;
+  return self->print != NULL;
 }
 
 static gboolean
@@ -389,8 +392,8 @@ read_definition (SbCall    *self,
                             (ReadElement) sb_attachment_spec_read, (GDestroyNotify) sb_attachment_spec_clear,
                             G_STRUCT_OFFSET (SbAttachmentSpec, id), error) &&
          sb_rule_read_array (&reader, "rules", self->rules, error) &&
-         read_document (self, &reader, error) &&
          read_summary (self, &reader, error) &&
+         read_print (self, &reader, error) &&
          sb_json_reader_finish (&reader, error);
 }
 
@@ -746,7 +749,8 @@ sb_call_new_from_bytes (GBytes      *bytes,
   if (root == NULL)
     return NULL;
 
-  if (!read_definition (self, root, error) || !compile_all (self, error) || !compute_order (self, error))
+  if (!read_definition (self, root, error) || !compile_all (self, error) || !compute_order (self, error) ||
+      !compile_print (self, error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -903,10 +907,10 @@ sb_call_find_attachment (SbCall     *self,
   return NULL;
 }
 
-GArray *
-sb_call_get_document_parts (SbCall *self)
+SbPrintTemplate *
+sb_call_get_print_template (SbCall *self)
 {
-  return self->document_parts;
+  return self->print;
 }
 
 const SbText *

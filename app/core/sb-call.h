@@ -8,6 +8,7 @@
 
 #include "sb-call-parts.h"
 #include "sb-field.h"
+#include "sb-print-template.h"
 #include "sb-rule.h"
 
 G_BEGIN_DECLS
@@ -57,7 +58,7 @@ GPtrArray         *sb_call_get_rules              (SbCall      *self);
 GArray            *sb_call_get_attachments        (SbCall      *self);
 const SbAttachmentSpec *sb_call_find_attachment   (SbCall      *self,
                                                    const char  *id);
-GArray            *sb_call_get_document_parts     (SbCall      *self);
+SbPrintTemplate   *sb_call_get_print_template     (SbCall      *self);
 const SbText      *sb_call_get_summary_title      (SbCall      *self);
 GArray            *sb_call_get_summary_columns    (SbCall      *self);
 guint              sb_call_count_rules            (SbCall      *self);
