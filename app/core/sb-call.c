@@ -29,6 +29,7 @@ struct _SbCall
   gint64      year;
   char       *document_number;
   char       *source;
+  GBytes     *bytes;             /* the definition exactly as read */
   gint64      paper_copies;
   GArray     *deadlines;         /* SbDeadline */
   GArray     *programmes;        /* SbProgramme */
@@ -81,6 +82,7 @@ sb_call_finalize (GObject *object)
   sb_text_clear (&self->bureau);
   g_free (self->document_number);
   g_free (self->source);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
   g_array_unref (self->deadlines);
   g_array_unref (self->programmes);
   g_array_unref (self->guide_codes);
@@ -753,6 +755,7 @@ sb_call_new_from_bytes (GBytes      *bytes,
       !compile_print (self, error))
     return NULL;
 
+  self->bytes = g_bytes_ref (bytes);
   return g_steal_pointer (&self);
 }
 
@@ -802,6 +805,14 @@ const char *
 sb_call_get_document_number (SbCall *self)
 {
   return self->document_number;
+}
+
+/* The exact bytes the definition was read from: what a signed bundle
+ * embeds and digests. */
+GBytes *
+sb_call_get_bytes (SbCall *self)
+{
+  return self->bytes;
 }
 
 const char *

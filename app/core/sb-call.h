@@ -40,6 +40,7 @@ const SbText      *sb_call_get_bureau             (SbCall      *self);
 gint64             sb_call_get_year               (SbCall      *self);
 const char        *sb_call_get_document_number    (SbCall      *self);
 const char        *sb_call_get_source             (SbCall      *self);
+GBytes            *sb_call_get_bytes              (SbCall      *self);
 const char        *sb_call_get_file_name          (SbCall      *self);
 gint64             sb_call_get_paper_copies       (SbCall      *self);
 GArray            *sb_call_get_deadlines          (SbCall      *self);
