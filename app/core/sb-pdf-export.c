@@ -319,7 +319,11 @@ render_heading (Render             *r,
     s.size = block->size;
   s.leading = 1.5;
   s.align = parse_align (block->align, block->type == SB_BLOCK_TITLE ? SB_PDF_ALIGN_CENTER : SB_PDF_ALIGN_LEFT);
-  sb_pdf_writer_skip (r->w, block->type == SB_BLOCK_TITLE ? 12 : 6);
+  /* a heading keeps with what follows it */
+  if (sb_pdf_writer_get_page (r->w) > 0 && sb_pdf_writer_space_left (r->w) < s.size * s.leading * 2 + 70)
+    sb_pdf_writer_new_page (r->w);
+  else
+    sb_pdf_writer_skip (r->w, block->type == SB_BLOCK_TITLE ? 12 : 6);
   sb_pdf_writer_paragraph (r->w, text, &s, block->path);
   sb_pdf_writer_skip (r->w, 4);
 }
@@ -595,7 +599,10 @@ render_step (Render             *r,
             SbPdfStyle s = style (r, SB_PDF_FACE_HEADING, "table");
             flush_grid (r, &grid);
             s.align = SB_PDF_ALIGN_LEFT;
-            sb_pdf_writer_skip (r->w, 4);
+            if (sb_pdf_writer_space_left (r->w) < 90)
+              sb_pdf_writer_new_page (r->w);
+            else
+              sb_pdf_writer_skip (r->w, 4);
             sb_pdf_writer_paragraph (r->w, label, &s, block->path);
             render_table (r, field, NULL, TRUE, 0, block->path);
           }

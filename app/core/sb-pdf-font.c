@@ -385,6 +385,7 @@ sb_pdf_font_show (SbPdfFont      *self,
   HPDF_Page_BeginText (page);
   HPDF_Page_SetFontAndSize (page, self->font, size);
   HPDF_Page_SetCharSpace (page, char_space);
+
   HPDF_Page_TextOut (page, x, y, text->str);
   HPDF_Page_EndText (page);
 }

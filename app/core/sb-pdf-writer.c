@@ -581,20 +581,19 @@ rect (SbPdfWriter *self,
       gboolean     fill,
       gboolean     stroke)
 {
-  if (self->dry_run || height <= 0)
+  if (self->dry_run || height <= 0 || (!fill && !stroke))
     return;
-  HPDF_Page_Rectangle (self->page, x, PAGE_H - top - height, width, height);
   if (fill)
     {
       HPDF_Page_SetRGBFill (self->page, 0.94, 0.94, 0.94);
+      HPDF_Page_Rectangle (self->page, x, PAGE_H - top - height, width, height);
       HPDF_Page_Fill (self->page);
       HPDF_Page_SetRGBFill (self->page, 0, 0, 0);
-      if (stroke)
-        HPDF_Page_Rectangle (self->page, x, PAGE_H - top - height, width, height);
     }
   if (stroke)
     {
       HPDF_Page_SetLineWidth (self->page, 0.6);
+      HPDF_Page_Rectangle (self->page, x, PAGE_H - top - height, width, height);
       HPDF_Page_Stroke (self->page);
     }
 }
