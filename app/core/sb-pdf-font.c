@@ -563,6 +563,185 @@ write_widths (SbPdfFont *self,
   HPDF_Dict_AddNumber (descendant, "DW", dw);
 }
 
+/* libharu's FontFile2 keeps the full cmap, post and hmtx whatever the text
+ * (~200 KB a font): rebuilt with a minimal cmap (CIDToGIDMap does the
+ * mapping), post format 3 and the metrics of unused glyphs zeroed. */
+
+static guint32
+table_checksum (const guint8 *data,
+                gsize         length)
+{
+  guint32 sum = 0;
+
+  for (gsize i = 0; i < length; i += 4)
+    {
+      guint8 word[4] = { 0 };
+      memcpy (word, data + i, MIN (4, length - i));
+      sum += u32 (word);
+    }
+  return sum;
+}
+
+static void
+put16 (GByteArray *out,
+       guint       value)
+{
+  guint8 b[2] = { value >> 8, value & 0xFF };
+  g_byte_array_append (out, b, 2);
+}
+
+static void
+put32 (GByteArray *out,
+       guint32     value)
+{
+  guint8 b[4] = { value >> 24, (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF };
+  g_byte_array_append (out, b, 4);
+}
+
+static void
+set32 (guint8  *p,
+       guint32  value)
+{
+  p[0] = value >> 24;
+  p[1] = (value >> 16) & 0xFF;
+  p[2] = (value >> 8) & 0xFF;
+  p[3] = value & 0xFF;
+}
+
+static GByteArray *
+shrink_sfnt (const guint8      *font,
+             gsize              size,
+             HPDF_TTFontDefAttr ta)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  guint n_tables, search = 1, selector = 0, n_hmetrics = 0;
+  gsize head_at = 0;
+
+  if (size < 12)
+    return NULL;
+  n_tables = u16 (font + 4);
+  if (12 + 16 * (gsize) n_tables > size)
+    return NULL;
+  for (guint i = 0; i < n_tables; i++)
+    {
+      const guint8 *rec = font + 12 + 16 * i;
+      if (memcmp (rec, "hhea", 4) == 0 && u32 (rec + 8) + 36 <= size)
+        n_hmetrics = u16 (font + u32 (rec + 8) + 34);
+    }
+
+  for (guint i = 0; i < n_tables; i++)
+    {
+      const guint8 *rec = font + 12 + 16 * i;
+      guint32 offset = u32 (rec + 8), length = u32 (rec + 12);
+      GByteArray *body = g_byte_array_new ();
+
+      if ((gsize) offset + length > size)
+        {
+          g_byte_array_unref (body);
+          return NULL;
+        }
+      if (memcmp (rec, "post", 4) == 0 && length >= 32)
+        {
+          g_byte_array_append (body, font + offset, 32);
+          set32 (body->data, 0x00030000);
+        }
+      else if (memcmp (rec, "cmap", 4) == 0)
+        {
+          static const guint16 cmap[] = { 0, 1, 3, 1, 0, 12, 4, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0 };
+          for (guint k = 0; k < G_N_ELEMENTS (cmap); k++)
+            put16 (body, cmap[k]);
+        }
+      else if (memcmp (rec, "hmtx", 4) == 0 && n_hmetrics > 0)
+        {
+          g_byte_array_append (body, font + offset, length);
+          for (guint gid = 0; gid < ta->num_glyphs; gid++)
+            {
+              if (ta->glyph_tbl.flgs[gid] || gid == n_hmetrics - 1)
+                continue;
+              if (gid < n_hmetrics && 4 * (gsize) gid + 4 <= length)
+                memset (body->data + 4 * gid, 0, 4);
+              else if (gid >= n_hmetrics && 4 * (gsize) n_hmetrics + 2 * (gsize) (gid - n_hmetrics) + 2 <= length)
+                memset (body->data + 4 * n_hmetrics + 2 * (gid - n_hmetrics), 0, 2);
+            }
+        }
+      else
+        g_byte_array_append (body, font + offset, length);
+      g_ptr_array_add (bodies, body);
+    }
+
+  while (search * 2 <= n_tables)
+    search *= 2, selector++;
+  g_byte_array_append (out, font, 4);
+  put16 (out, n_tables);
+  put16 (out, search * 16);
+  put16 (out, selector);
+  put16 (out, n_tables * 16 - search * 16);
+  {
+    gsize at = 12 + 16 * (gsize) n_tables;
+    for (guint i = 0; i < n_tables; i++)
+      {
+        GByteArray *body = g_ptr_array_index (bodies, i);
+        g_byte_array_append (out, font + 12 + 16 * i, 4);
+        put32 (out, table_checksum (body->data, body->len));
+        put32 (out, at);
+        put32 (out, body->len);
+        if (memcmp (font + 12 + 16 * i, "head", 4) == 0)
+          head_at = at;
+        at += (body->len + 3) & ~(gsize) 3;
+      }
+    for (guint i = 0; i < n_tables; i++)
+      {
+        GByteArray *body = g_ptr_array_index (bodies, i);
+        static const guint8 zeros[4] = { 0 };
+        g_byte_array_append (out, body->data, body->len);
+        g_byte_array_append (out, zeros, ((body->len + 3) & ~3u) - body->len);
+      }
+  }
+  if (head_at != 0 && head_at + 12 <= out->len)
+    {
+      /* the head checksum is computed with checkSumAdjustment zero */
+      set32 (out->data + head_at + 8, 0);
+      for (guint i = 0; i < n_tables; i++)
+        if (memcmp (out->data + 12 + 16 * i, "head", 4) == 0)
+          set32 (out->data + 12 + 16 * i + 4, table_checksum (out->data + head_at, u32 (out->data + 12 + 16 * i + 12)));
+      set32 (out->data + head_at + 8, 0xB1B0AFBA - table_checksum (out->data, out->len));
+    }
+  return g_steal_pointer (&out);
+}
+
+static void
+shrink_font_file (SbPdfFont         *self,
+                  HPDF_FontAttr      fa,
+                  HPDF_TTFontDefAttr ta)
+{
+  HPDF_Dict ff2 = fa->fontdef->descriptor ? HPDF_Dict_GetItem (fa->fontdef->descriptor, "FontFile2", HPDF_OCLASS_DICT) : NULL;
+  HPDF_UINT32 size;
+  g_autofree guint8 *data = NULL;
+  g_autoptr(GByteArray) rebuilt = NULL;
+  HPDF_UINT got;
+
+  if (ff2 == NULL || ff2->stream == NULL)
+    return;
+  size = HPDF_Stream_Size (ff2->stream);
+  if (size == 0 || HPDF_Stream_Seek (ff2->stream, 0, HPDF_SEEK_SET) != HPDF_OK)
+    return;
+  data = g_malloc (size);
+  got = size;
+  if (HPDF_Stream_Read (ff2->stream, data, &got) != HPDF_OK && got != size)
+    {
+      HPDF_ResetError (self->doc);
+      return;
+    }
+  HPDF_ResetError (self->doc);
+  rebuilt = shrink_sfnt (data, got, ta);
+  if (rebuilt == NULL)
+    return;
+  HPDF_MemStream_FreeData (ff2->stream);
+  HPDF_Stream_Write (ff2->stream, rebuilt->data, rebuilt->len);
+  HPDF_Dict_AddNumber (ff2, "Length1", rebuilt->len);
+}
+
 gboolean
 sb_pdf_font_finish (SbPdfFont  *self,
                     GError    **error)
@@ -614,6 +793,7 @@ sb_pdf_font_finish (SbPdfFont  *self,
     self->font->before_write_fn (self->font);
   if (fa->fontdef->descriptor != NULL)
     HPDF_Dict_AddNumber (fa->fontdef->descriptor, "CapHeight", fa->fontdef->cap_height);
+  shrink_font_file (self, fa, ta);
 
   if (HPDF_GetError (self->doc) != HPDF_OK)
     {
