@@ -346,6 +346,118 @@ render_text (Render             *r,
     sb_pdf_writer_paragraph (r->w, text, &s, block->path);
 }
 
+typedef struct {
+  GPtrArray *grid;
+  GArray    *busy;   /* int: rows a span still holds per column */
+  GArray    *x;      /* double: left edge of each column, mm */
+  GArray    *widths; /* double, mm */
+} GridBuild;
+
+/* the text of one cell; item: the row of a repeated row (NULL otherwise) */
+static char *
+cell_text (Render             *r,
+           const SbPrintCell  *cell,
+           const SbValue      *item,
+           guint               number,
+           gboolean            blank,
+           gboolean           *grey)
+{
+  if (cell->label.zh != NULL)
+    return g_strdup (cell->label.zh);
+  if (blank)
+    return g_strdup ("");
+  if (cell->row_number)
+    return g_strdup_printf ("%u", number);
+  if (cell->text != NULL)
+    return fill_placeholders (r, cell->text);
+  {
+    SbField *field;
+    const SbValue *value;
+    char *text = NULL;
+
+    if (lookup_path (r, cell->field, &field, &value))
+      {
+        if (item != NULL)
+          value = sb_value_record_get (item, sb_field_get_id (field));
+        text = format_value (field, value);
+      }
+    if (text == NULL && cell->hint.zh != NULL)
+      {
+        *grey = TRUE;
+        return g_strdup (cell->hint.zh);
+      }
+    return text ? text : g_strdup (EMPTY);
+  }
+}
+
+static void
+emit_row (Render             *r,
+          const SbPrintBlock *block,
+          GridBuild          *b,
+          GArray             *cells,
+          const SbValue      *item,
+          guint               number,
+          gboolean            blank,
+          const SbText       *span_label,
+          int                 span_rows)
+{
+  GArray *row = grid_row (b->grid);
+  guint col = 0;
+
+  if (span_label != NULL)
+    {
+      SbPdfStyle s = style (r, SB_PDF_FACE_BODY, "table");
+      SbPdfCell *made;
+
+      if (block->size > 0)
+        s.size = block->size;
+      grid_cell (row, g_strdup (span_label->zh), &s, g_array_index (b->widths, double, 0), TRUE, block->path);
+      made = &g_array_index (row, SbPdfCell, row->len - 1);
+      made->positioned = TRUE;
+      made->x_mm = 0;
+      made->rowspan = span_rows;
+      made->min_height_mm = 9;
+      g_array_index (b->busy, int, 0) = span_rows;
+    }
+  for (guint c = 0; c < cells->len; c++)
+    {
+      SbPrintCell *cell = &g_array_index (cells, SbPrintCell, c);
+      SbPdfStyle s = style (r, SB_PDF_FACE_BODY, "table");
+      g_autofree char *where = cell->field ? g_strdup_printf ("%s (%s)", cell->field, block->path) : g_strdup (block->path);
+      gboolean label = cell->label.zh != NULL;
+      gboolean grey = FALSE;
+      char *text;
+      double width = 0;
+      SbPdfCell *made;
+
+      if (block->size > 0)
+        s.size = block->size;
+      while (col < b->busy->len && g_array_index (b->busy, int, col) > 0)
+        col++;
+      if (col + cell->colspan > b->busy->len)
+        break;
+      for (int k = 0; k < cell->colspan; k++)
+        {
+          width += g_array_index (b->widths, double, col + k);
+          g_array_index (b->busy, int, col + k) = cell->rowspan;
+        }
+      text = cell_text (r, cell, item, number, blank, &grey);
+      s.grey = grey;
+      s.align = parse_align (cell->align, label || cell->row_number ? SB_PDF_ALIGN_CENTER : SB_PDF_ALIGN_LEFT);
+      grid_cell (row, text, &s, width, label, where);
+      made = &g_array_index (row, SbPdfCell, row->len - 1);
+      made->style.align = s.align;
+      made->positioned = TRUE;
+      made->x_mm = g_array_index (b->x, double, col);
+      made->rowspan = cell->rowspan;
+      made->min_height_mm = cell->min_height_mm > 0 ? cell->min_height_mm : 9;
+      col += cell->colspan;
+    }
+  for (guint k = 0; k < b->busy->len; k++)
+    if (g_array_index (b->busy, int, k) > 0)
+      g_array_index (b->busy, int, k)--;
+}
+
 static void
 render_grid (Render             *r,
              const SbPrintBlock *block)
@@ -353,6 +465,7 @@ render_grid (Render             *r,
   g_autoptr(GPtrArray) grid = grid_new ();
   g_autoptr(GArray) busy = g_array_new (FALSE, TRUE, sizeof (int));
   g_autoptr(GArray) x = g_array_new (FALSE, TRUE, sizeof (double));
+  GridBuild b = { grid, busy, x, block->columns_mm };
   double at = 0;
 
   g_array_set_size (busy, block->columns_mm->len);
@@ -364,61 +477,40 @@ render_grid (Render             *r,
 
   for (guint i = 0; i < block->rows->len; i++)
     {
-      GArray *cells = g_ptr_array_index (block->rows, i);
-      GArray *row = grid_row (grid);
-      guint col = 0;
+      SbPrintRow *spec = g_ptr_array_index (block->rows, i);
+      SbField *table;
+      const SbValue *list;
+      GPtrArray *items = NULL;
+      guint n, shown;
+      const SbText *label;
 
-      for (guint c = 0; c < cells->len; c++)
+      if (spec->for_each == NULL)
         {
-          SbPrintCell *cell = &g_array_index (cells, SbPrintCell, c);
-          SbPdfStyle s = style (r, SB_PDF_FACE_BODY, "table");
-          g_autofree char *where = NULL;
-          char *text;
-          gboolean label = cell->label.zh != NULL;
-          double width = 0;
-          SbPdfCell *made;
-
-          if (block->size > 0)
-            s.size = block->size;
-          while (col < busy->len && g_array_index (busy, int, col) > 0)
-            col++;
-          for (int k = 0; k < cell->colspan; k++)
-            {
-              width += g_array_index (block->columns_mm, double, col + k);
-              g_array_index (busy, int, col + k) = cell->rowspan;
-            }
-          if (label)
-            text = g_strdup (cell->label.zh);
-          else if (cell->text != NULL)
-            text = fill_placeholders (r, cell->text);
-          else
-            {
-              SbField *field;
-              const SbValue *value;
-
-              where = g_strdup_printf ("%s (%s)", cell->field, block->path);
-              text = lookup_path (r, cell->field, &field, &value) ? format_value (field, value) : NULL;
-              if (text == NULL && cell->hint.zh != NULL)
-                {
-                  text = g_strdup (cell->hint.zh);
-                  s.grey = TRUE;
-                }
-              else if (text == NULL)
-                text = g_strdup (EMPTY);
-            }
-          s.align = parse_align (cell->align, label ? SB_PDF_ALIGN_CENTER : SB_PDF_ALIGN_LEFT);
-          grid_cell (row, text, &s, width, label, where ? where : block->path);
-          made = &g_array_index (row, SbPdfCell, row->len - 1);
-          made->style.align = s.align;
-          made->positioned = TRUE;
-          made->x_mm = g_array_index (x, double, col);
-          made->rowspan = cell->rowspan;
-          made->min_height_mm = 9;
-          col += cell->colspan;
+          emit_row (r, block, &b, spec->cells, NULL, 0, FALSE, NULL, 0);
+          continue;
         }
-      for (guint k = 0; k < busy->len; k++)
-        if (g_array_index (busy, int, k) > 0)
-          g_array_index (busy, int, k)--;
+      table = sb_call_find_field (r->call, spec->for_each);
+      list = sb_validator_get_value (r->validator, table);
+      if (list != NULL && sb_value_get_kind (list) == SB_VALUE_LIST)
+        items = sb_value_get_list (list);
+      n = items ? items->len : 0;
+      shown = MAX (n, (guint) spec->min_rows);
+      if (shown == 0)
+        shown = 1;   /* "无" */
+      label = spec->label.zh != NULL ? &spec->label : NULL;
+      if (spec->header != NULL && spec->header->len > 0)
+        {
+          emit_row (r, block, &b, spec->header, NULL, 0, FALSE, label, shown + 1);
+          label = NULL;
+        }
+      for (guint k = 0; k < shown; k++)
+        {
+          const SbValue *item = k < n ? g_ptr_array_index (items, k) : NULL;
+          gboolean blank = k >= n && !(n == 0 && k == 0 && spec->min_rows == 0);
+
+          emit_row (r, block, &b, spec->cells, item, k + 1, blank, label, label ? shown : 0);
+          label = NULL;
+        }
     }
   sb_pdf_writer_grid (r->w, grid, 0);
 }
@@ -568,6 +660,17 @@ render_step (Render             *r,
     if (g_str_equal (g_array_index (steps, SbStep, i).id, block->step))
       step = &g_array_index (steps, SbStep, i);
   g_assert (step != NULL);
+
+  {
+    gboolean any = FALSE;
+    for (guint i = 0; i < step->fields->len; i++)
+      any |= sb_validator_is_relevant (r->validator, g_ptr_array_index (step->fields, i));
+    if (!any)
+      {
+        g_ptr_array_unref (grid);
+        return;
+      }
+  }
 
   if (block->numbered)   /* "heading": the step's title above its fields */
     {

@@ -40,6 +40,16 @@ cell_clear (SbPrintCell *cell)
 }
 
 static void
+row_free (SbPrintRow *row)
+{
+  g_clear_pointer (&row->cells, g_array_unref);
+  g_clear_pointer (&row->header, g_array_unref);
+  g_free (row->for_each);
+  sb_text_clear (&row->label);
+  g_free (row);
+}
+
+static void
 column_clear (SbPrintColumn *column)
 {
   g_clear_pointer (&column->column, g_free);
@@ -265,6 +275,7 @@ static gboolean
 read_cell (Loader       *loader,
            JsonNode     *node,
            const char   *path,
+           const char   *for_each,
            SbPrintCell  *cell,
            GError      **error)
 {
@@ -277,6 +288,8 @@ read_cell (Loader       *loader,
       !sb_json_reader_string (&reader, "field", FALSE, &cell->field, error) ||
       !sb_json_reader_string (&reader, "text", FALSE, &cell->text, error) ||
       !sb_text_read (&reader, "hint", FALSE, &cell->hint, error) ||
+      !sb_json_reader_bool (&reader, "row_number", &cell->row_number, error) ||
+      !read_number (&reader, "min_height_mm", 0, 200, &cell->min_height_mm, error) ||
       !sb_json_reader_int (&reader, "colspan", FALSE, 1, 20, &colspan, error) ||
       !sb_json_reader_int (&reader, "rowspan", FALSE, 1, 50, &rowspan, error) ||
       !read_choice (&reader, "align", aligns, &cell->align, error) ||
@@ -284,11 +297,16 @@ read_cell (Loader       *loader,
     return FALSE;
   cell->colspan = colspan;
   cell->rowspan = rowspan;
-  kinds = (cell->label.zh != NULL) + (cell->field != NULL) + (cell->text != NULL);
+  kinds = (cell->label.zh != NULL) + (cell->field != NULL) + (cell->text != NULL) + cell->row_number;
   if (kinds != 1)
     {
       sb_set_error_at (error, CALL_ERROR, loader->file, path,
-                       _("a cell has exactly one of “label”, “field” and “text”"));
+                       _("a cell has exactly one of “label”, “field”, “text” and “row_number”"));
+      return FALSE;
+    }
+  if (cell->row_number && for_each == NULL)
+    {
+      sb_set_error_at (error, CALL_ERROR, loader->file, path, _("“row_number” belongs in the cells of a “for_each” row"));
       return FALSE;
     }
   if (cell->field != NULL)
@@ -298,6 +316,12 @@ read_cell (Loader       *loader,
 
       if (field == NULL)
         return FALSE;
+      if (for_each != NULL && (!g_str_has_prefix (cell->field, for_each) || cell->field[strlen (for_each)] != '.'))
+        {
+          sb_set_error_at (error, CALL_ERROR, loader->file, field_path,
+                           _("a cell of a row repeated for “%s” shows one of its columns: “%s.…”"), for_each, for_each);
+          return FALSE;
+        }
       if (sb_field_get_field_type (field) == SB_FIELD_TABLE)
         {
           sb_set_error_at (error, CALL_ERROR, loader->file, field_path,
@@ -311,6 +335,112 @@ read_cell (Loader       *loader,
       return check_placeholders (loader, cell->text, text_path, error);
     }
   return TRUE;
+}
+
+/* cells of one row; busy: the columns row spans from above still hold */
+static GArray *
+read_cells (Loader      *loader,
+            JsonArray   *array,
+            const char  *row_path,
+            const char  *for_each,
+            GArray      *busy,
+            GError     **error)
+{
+  g_autoptr(GArray) cells = g_array_new (FALSE, TRUE, sizeof (SbPrintCell));
+  guint col = 0;
+
+  g_array_set_clear_func (cells, (GDestroyNotify) cell_clear);
+  for (guint c = 0; c < json_array_get_length (array); c++)
+    {
+      g_autofree char *cell_path = sb_json_path_index (row_path, c);
+      SbPrintCell cell = { 0 };
+
+      if (!read_cell (loader, json_array_get_element (array, c), cell_path, for_each, &cell, error))
+        {
+          cell_clear (&cell);
+          return NULL;
+        }
+      if (for_each != NULL && cell.rowspan > 1)
+        {
+          sb_set_error_at (error, CALL_ERROR, loader->file, cell_path, _("cells of a “for_each” row span no rows"));
+          cell_clear (&cell);
+          return NULL;
+        }
+      while (col < busy->len && g_array_index (busy, int, col) > 0)
+        col++;
+      if (col + cell.colspan > busy->len)
+        {
+          sb_set_error_at (error, CALL_ERROR, loader->file, cell_path,
+                           _("the row has more cells than the grid has columns (%u)"), busy->len);
+          cell_clear (&cell);
+          return NULL;
+        }
+      for (int k = 0; k < cell.colspan; k++)
+        g_array_index (busy, int, col + k) = cell.rowspan;
+      col += cell.colspan;
+      g_array_append_val (cells, cell);
+    }
+  for (guint k = 0; k < busy->len; k++)
+    {
+      if (g_array_index (busy, int, k) == 0)
+        {
+          sb_set_error_at (error, CALL_ERROR, loader->file, row_path,
+                           _("the row does not fill the grid’s %u columns"), busy->len);
+          return NULL;
+        }
+      g_array_index (busy, int, k)--;
+    }
+  return g_steal_pointer (&cells);
+}
+
+static gboolean
+read_repeated_row (Loader      *loader,
+                   JsonNode    *node,
+                   const char  *path,
+                   SbPrintRow  *row,
+                   guint        n_columns,
+                   GError     **error)
+{
+  g_auto(SbJsonReader) reader = { 0 };
+  g_autofree char *for_path = NULL;
+  g_autofree char *cells_path = NULL;
+  g_autofree char *header_path = NULL;
+  JsonArray *cells = NULL, *header = NULL;
+  g_autoptr(GArray) busy = g_array_new (FALSE, TRUE, sizeof (int));
+  SbField *table;
+
+  if (!sb_json_reader_init (&reader, node, loader->file, path, CALL_ERROR, error) ||
+      !sb_json_reader_string (&reader, "for_each", TRUE, &row->for_each, error) ||
+      !sb_text_read (&reader, "label", FALSE, &row->label, error) ||
+      !sb_json_reader_array (&reader, "header", FALSE, &header, error) ||
+      !sb_json_reader_array (&reader, "cells", TRUE, &cells, error) ||
+      !sb_json_reader_int (&reader, "min_rows", FALSE, 0, 50, &row->min_rows, error) ||
+      !sb_json_reader_finish (&reader, error))
+    return FALSE;
+  for_path = sb_json_reader_path (&reader, "for_each");
+  cells_path = sb_json_reader_path (&reader, "cells");
+  header_path = sb_json_reader_path (&reader, "header");
+  table = check_field_path (loader, row->for_each, for_path, error);
+  if (table == NULL)
+    return FALSE;
+  if (sb_field_get_field_type (table) != SB_FIELD_TABLE)
+    {
+      sb_set_error_at (error, CALL_ERROR, loader->file, for_path, _("“%s” is not a table field"), row->for_each);
+      return FALSE;
+    }
+  g_array_set_size (busy, n_columns);
+  if (row->label.zh != NULL)
+    g_array_index (busy, int, 0) = 1;   /* the label spans the rows */
+  if (header != NULL)
+    {
+      row->header = read_cells (loader, header, header_path, NULL, busy, error);
+      if (row->header == NULL)
+        return FALSE;
+      if (row->label.zh != NULL)
+        g_array_index (busy, int, 0) = 1;
+    }
+  row->cells = read_cells (loader, cells, cells_path, row->for_each, busy, error);
+  return row->cells != NULL;
 }
 
 static gboolean
@@ -356,7 +486,7 @@ read_grid (Loader        *loader,
       return FALSE;
     }
 
-  block->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  block->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) row_free);
   {
     /* occupancy of row spans from rows above */
     g_autoptr(GArray) busy = g_array_new (FALSE, TRUE, sizeof (int));
@@ -366,50 +496,31 @@ read_grid (Loader        *loader,
       {
         JsonNode *row_node = json_array_get_element (rows, r);
         g_autofree char *row_path = sb_json_path_index (rows_path, r);
-        GArray *cells = g_array_new (FALSE, TRUE, sizeof (SbPrintCell));
-        guint col = 0;
+        SbPrintRow *row = g_new0 (SbPrintRow, 1);
 
-        g_array_set_clear_func (cells, (GDestroyNotify) cell_clear);
-        g_ptr_array_add (block->rows, cells);
+        g_ptr_array_add (block->rows, row);
+        if (JSON_NODE_HOLDS_OBJECT (row_node))
+          {
+            if (!read_repeated_row (loader, row_node, row_path, row, busy->len, error))
+              return FALSE;
+            for (guint k = 0; k < busy->len; k++)
+              if (g_array_index (busy, int, k) > 0)
+                {
+                  sb_set_error_at (error, CALL_ERROR, loader->file, row_path,
+                                   _("a cell above spans into a “for_each” row"));
+                  return FALSE;
+                }
+            continue;
+          }
         if (!JSON_NODE_HOLDS_ARRAY (row_node))
           {
-            sb_set_error_at (error, CALL_ERROR, loader->file, row_path, _("a row is an array of cells"));
+            sb_set_error_at (error, CALL_ERROR, loader->file, row_path,
+                             _("a row is an array of cells or a “for_each” object"));
             return FALSE;
           }
-        for (guint c = 0; c < json_array_get_length (json_node_get_array (row_node)); c++)
-          {
-            g_autofree char *cell_path = sb_json_path_index (row_path, c);
-            SbPrintCell cell = { 0 };
-
-            if (!read_cell (loader, json_array_get_element (json_node_get_array (row_node), c), cell_path, &cell, error))
-              {
-                cell_clear (&cell);
-                return FALSE;
-              }
-            while (col < busy->len && g_array_index (busy, int, col) > 0)
-              col++;
-            if (col + cell.colspan > busy->len)
-              {
-                sb_set_error_at (error, CALL_ERROR, loader->file, cell_path,
-                                 _("the row has more cells than the grid has columns (%u)"), busy->len);
-                cell_clear (&cell);
-                return FALSE;
-              }
-            for (int k = 0; k < cell.colspan; k++)
-              g_array_index (busy, int, col + k) = cell.rowspan;
-            col += cell.colspan;
-            g_array_append_val (cells, cell);
-          }
-        for (guint k = 0; k < busy->len; k++)
-          {
-            if (g_array_index (busy, int, k) == 0)
-              {
-                sb_set_error_at (error, CALL_ERROR, loader->file, row_path,
-                                 _("the row does not fill the grid’s %u columns"), busy->len);
-                return FALSE;
-              }
-            g_array_index (busy, int, k)--;
-          }
+        row->cells = read_cells (loader, json_node_get_array (row_node), row_path, NULL, busy, error);
+        if (row->cells == NULL)
+          return FALSE;
       }
     for (guint k = 0; k < busy->len; k++)
       if (g_array_index (busy, int, k) > 0)

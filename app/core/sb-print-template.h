@@ -42,10 +42,22 @@ typedef struct {
   char     *field;      /* a value cell: "pi.name"; NULL for a label */
   SbText    hint;       /* printed in grey when the field is empty */
   char     *text;       /* a text cell with {field} placeholders (zh) */
+  gboolean  row_number; /* the number of the row, in a repeated row */
   int       colspan;
   int       rowspan;
   char     *align;
+  double    min_height_mm;
 } SbPrintCell;
+
+/* A grid row: fixed cells, or one row per item of a table field
+ * ("for_each"), under a header row, with a label cell spanning them all */
+typedef struct {
+  GArray   *cells;       /* SbPrintCell */
+  char     *for_each;    /* a table field */
+  SbText    label;
+  GArray   *header;      /* SbPrintCell; may be empty */
+  gint64    min_rows;    /* blank rows printed when the list is shorter */
+} SbPrintRow;
 
 typedef struct {
   char     *column;
@@ -74,7 +86,7 @@ typedef struct {
   gboolean    numbered;
   char       *basis;         /* "seed" or "convention": whence a signature box */
   GArray     *columns_mm;    /* double */
-  GPtrArray  *rows;          /* GArray of SbPrintCell */
+  GPtrArray  *rows;          /* SbPrintRow */
   GArray     *columns;       /* SbPrintColumn */
   char       *relevant_source;
   SbExpr     *relevant;
