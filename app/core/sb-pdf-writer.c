@@ -20,7 +20,7 @@
 
 #define PAGE_W 595.276
 #define PAGE_H 841.89
-#define PAD 3.0           /* cell padding, pt */
+#define PAD 4.5           /* cell padding, pt: adjacent cells' texts stay ≥ 0.8 em apart, so text extractors keep them apart */
 #define N_FONTS 4         /* body, heading, fallback A, fallback B */
 
 struct _SbPdfWriter {
@@ -1047,7 +1047,7 @@ draw_footers (SbPdfWriter *self,
     {
       g_autofree char *text = g_strdup_printf ("— %u —", i + 1);
       const char *part = g_ptr_array_index (self->page_parts, i);
-      g_autofree char *line = prefix ? g_strdup_printf ("%s　%s", prefix, part) : g_strdup (part);
+      g_autofree char *line = prefix ? g_strdup_printf ("%s · %s", prefix, part) : g_strdup (part);
       g_autoptr(Block) a = layout (self, text, &number, width, NULL);
       g_autoptr(Block) b = layout (self, line, &small, width, NULL);
       double top = page_bottom (self) + 7 * SB_PT_PER_MM - (a->line_height - number.size) / 2;

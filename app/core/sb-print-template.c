@@ -926,11 +926,9 @@ is_printed (SbPrintTemplate *self,
 {
   const char *id = sb_field_get_id (field);
   GPtrArray *children = sb_field_get_children (field);
-  GArray *unused = NULL;
-
-  (void) unused;
-  if (g_hash_table_contains (self->printed, id))
-    return sb_field_get_field_type (field) != SB_FIELD_TABLE;
+  /* a table is printed when all its columns are */
+  if (g_hash_table_contains (self->printed, id) && sb_field_get_field_type (field) != SB_FIELD_TABLE)
+    return TRUE;
   if (children == NULL || children->len == 0)
     return FALSE;
   for (guint i = 0; i < children->len; i++)
