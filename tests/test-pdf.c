@@ -626,7 +626,7 @@ static void
 test_omission_detected (void)
 {
   g_autofree char *text = definition_text ("nantong-2023-qianzhan.json");
-  g_autofree char *changed = replace_once (text, "{\n          \"type\": \"fields\",\n          \"step\": \"budget\"\n        },", "");
+  g_autofree char *changed = replace_once (text, "{\n            \"type\": \"fields\",\n            \"step\": \"budget\"\n          },", "");
   g_autoptr(GError) error = NULL;
   g_autoptr(SbCall) call = load_definition (changed, &error);
   g_auto(GStrv) omitted = NULL;
@@ -650,7 +650,7 @@ test_loader_errors (void)
     { "\"field\": \"pi.name\"", "\"field\": \"pi.nickname\"", "$.print.parts[0].blocks[4].rows[5][1].field",
       "has no part" },
     { "\"type\": \"contents\"", "\"type\": \"contnets\"", "$.print.parts[1].blocks[1].type", "not a block type" },
-    { "\"columns_mm\": [\n            40,\n            116\n          ]", "\"columns_mm\": [40, 150]",
+    { "\"columns_mm\": [\n              40,\n              116\n            ]", "\"columns_mm\": [40, 150]",
       "$.print.parts[0].blocks[4].columns_mm", "170 mm" },
     { "\"text\": \"{start_date}至{end_date}\"", "\"text\": \"{start_date}至{end}\"", "$.print.parts[0].blocks[4].rows[7][1].text",
       "“end” is not a field" },
