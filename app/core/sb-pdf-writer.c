@@ -439,9 +439,13 @@ layout (SbPdfWriter      *self,
           if (font < 0)
             {
               if (self->error == NULL)
-                g_set_error (&self->error, SB_ERROR, SB_ERROR_INVALID_INPUT,
-                             _("%s: the character “%s” (U+%04X) is in none of the fonts available for printing"),
-                             where ? where : _("text"), g_ucs4_to_utf8 (&c, 1, NULL, NULL, NULL), c);
+                {
+                  char utf8[8] = { 0 };
+                  g_unichar_to_utf8 (c, utf8);
+                  g_set_error (&self->error, SB_ERROR, SB_ERROR_INVALID_INPUT,
+                               _("%s: the character “%s” (U+%04X) is in none of the fonts available for printing"),
+                               where ? where : _("text"), utf8, c);
+                }
               font = 0;
             }
           f = font;
