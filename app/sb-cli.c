@@ -314,6 +314,27 @@ run_validate (int    argc,
   return errors > 0 ? SB_EXIT_PROBLEMS : SB_EXIT_OK;
 }
 
+/* Nothing typed may be left off paper: say which fields a call's print
+ * template does not print */
+static void
+print_template_report (SbCall *call)
+{
+  SbPrintTemplate *template = sb_call_get_print_template (call);
+  g_auto(GStrv) omitted = NULL;
+  g_autofree char *list = NULL;
+
+  if (template == NULL)
+    {
+      g_print ("    %s\n", _("No print template: the application cannot be exported as PDF."));
+      return;
+    }
+  omitted = sb_print_template_list_omitted (template, call);
+  if (omitted[0] == NULL)
+    return;
+  list = g_strjoinv (", ", omitted);
+  g_print (_("    The print template does not print these fields: %s\n"), list);
+}
+
 static void
 print_calls_text (SbCatalog *catalog,
                   GPtrArray *calls)
@@ -341,6 +362,7 @@ print_calls_text (SbCatalog *catalog,
           /* TRANSLATORS: a deadline: "TITLE: 2024-01-31 17:00" */
           g_print (_("    %s: %s\n"), sb_text_get (&deadline->title, chinese), when);
         }
+      print_template_report (call);
     }
   if (calls->len == 0)
     g_print ("%s\n", _("No calls are available."));
@@ -377,6 +399,16 @@ print_calls_json (SbCatalog *catalog,
       json_builder_add_string_value (builder, origins[sb_catalog_get_origin (catalog, call)]);
       json_builder_set_member_name (builder, "file");
       json_builder_add_string_value (builder, sb_call_get_file_name (call));
+      if (sb_call_get_print_template (call) != NULL)
+        {
+          g_auto(GStrv) omitted = sb_print_template_list_omitted (sb_call_get_print_template (call), call);
+
+          json_builder_set_member_name (builder, "print_omits");
+          json_builder_begin_array (builder);
+          for (guint k = 0; omitted[k] != NULL; k++)
+            json_builder_add_string_value (builder, omitted[k]);
+          json_builder_end_array (builder);
+        }
       json_builder_set_member_name (builder, "deadlines");
       json_builder_begin_object (builder);
       for (guint j = 0; j < deadlines->len; j++)

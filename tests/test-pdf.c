@@ -641,6 +641,28 @@ test_omission_detected (void)
 }
 
 static void
+test_calls_reports_omission (void)
+{
+  g_autofree char *text = definition_text ("nantong-2023-qianzhan.json");
+  g_autofree char *changed = replace_once (text, "{\n            \"type\": \"fields\",\n            \"step\": \"budget\"\n          },", "");
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-pdf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "nantong.json", NULL);
+  g_auto(Run) run = { 0 };
+  g_auto(Run) clean = { 0 };
+
+  g_assert_true (g_file_set_contents (path, changed, -1, NULL));
+  run_tool (&run, BUILD_DIR "/app/shenbao", "calls", "--forms", path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "The print template does not print these fields: "));
+  g_assert_nonnull (strstr (run.out, "budget_items"));
+  /* the built-in definitions print everything */
+  run_tool (&clean, BUILD_DIR "/app/shenbao", "calls", NULL);
+  g_assert_null (strstr (clean.out, "does not print"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
 test_loader_errors (void)
 {
   g_autofree char *text = definition_text ("nantong-2023-qianzhan.json");
@@ -754,6 +776,7 @@ main (int    argc,
   g_test_add_func ("/pdf/template/prints-every-field", test_templates_print_every_field);
   g_test_add_func ("/pdf/template/omission-detected", test_omission_detected);
   g_test_add_func ("/pdf/template/loader-errors", test_loader_errors);
+  g_test_add_func ("/pdf/template/calls-reports-omission", test_calls_reports_omission);
   g_test_add_func ("/pdf/cli/refuses-errors", test_cli_refuses_errors);
   g_test_add_func ("/pdf/cli/export", test_cli_export);
   return g_test_run ();

@@ -548,6 +548,39 @@ render_long_text (Render     *r,
   sb_pdf_writer_grid (r->w, grid, 0);
 }
 
+/* in half-width units: a CJK character counts two */
+static double
+display_width (const char *text)
+{
+  double width = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  return width;
+}
+
+/* the longest run of characters UAX #14 would not break (roughly: not CJK,
+ * not a space), in half-width units */
+static double
+longest_word (const char *text)
+{
+  double longest = 0, run = 0;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iswide (c) || g_unichar_isspace (c))
+        run = 0;
+      else
+        {
+          run++;
+          longest = MAX (longest, run);
+        }
+    }
+  return longest;
+}
+
 static void
 render_table (Render     *r,
               SbField    *table,
@@ -576,12 +609,73 @@ render_table (Render     *r,
         g_array_append_val (widths, column->width_mm);
       }
   else
-    for (guint i = 0; i < children->len; i++)
+    {
+      /* widths in proportion to what the columns hold (header and the
+       * first rows), at least 14 mm */
+      double total = 156 - (numbered ? 12 : 0), sum = 0;
+      g_autoptr(GArray) weights = g_array_new (FALSE, TRUE, sizeof (double));
+      g_autoptr(GArray) words = g_array_new (FALSE, TRUE, sizeof (double));
+
+      for (guint i = 0; i < children->len; i++)
+        {
+          SbField *child = g_ptr_array_index (children, i);
+          /* a long header may wrap; it claims at most 4 characters */
+          double header = MIN (display_width (sb_field_get_label (child)->zh), 8);
+          double weight = header, word = 2;
+
+          for (guint n = 0; items != NULL && n < MIN (items->len, 50); n++)
+            {
+              g_autofree char *text = format_value (child, sb_value_record_get (g_ptr_array_index (items, n),
+                                                                                 sb_field_get_id (child)));
+              if (text != NULL)
+                {
+                  weight = MAX (weight, display_width (text));
+                  word = MAX (word, longest_word (text));
+                }
+            }
+          weight = MIN (weight, 48);
+          word = MIN (word, 30);
+          g_array_append_val (words, word);
+          g_ptr_array_add (fields, child);
+          g_array_append_val (weights, weight);
+          sum += weight;
+        }
       {
-        double zero = 0;
-        g_ptr_array_add (fields, g_ptr_array_index (children, i));
-        g_array_append_val (widths, zero);
+        /* each column first gets room for its content up to 16 half-width
+         * units (1.85 mm each at 五号, plus padding and a margin) and
+         * never less than its longest word or number, which are not split;
+         * the rest of the width then goes to the columns with more to hold */
+        double mins = 0, hards = 0, extra = 0;
+
+        for (guint i = 0; i < children->len; i++)
+          {
+            double w = g_array_index (weights, double, i), word = g_array_index (words, double, i);
+            mins += MAX (MIN (w, 16), word) * 1.95 + 4.6;
+            hards += word * 1.95 + 4.6;
+            extra += MAX (0, w - MAX (16, word));
+          }
+        for (guint i = 0; i < children->len; i++)
+          {
+            double w = g_array_index (weights, double, i), word = g_array_index (words, double, i);
+            double hard = word * 1.95 + 4.6;
+            double width = MAX (MIN (w, 16), word) * 1.95 + 4.6;
+
+            if (mins > total && hards < total)
+              width = hard + (width - hard) * (total - hards) / (mins - hards);
+            else if (mins > total)
+              width *= total / mins;
+            else if (extra > 0)
+              width += (total - mins) * MAX (0, w - MAX (16, word)) / extra;
+            else
+              width += (total - mins) / children->len;
+            g_array_append_val (widths, width);
+          }
+        (void) sum;
       }
+      /* the last column takes what is left: never wider than the block */
+      if (widths->len > 0)
+        g_array_index (widths, double, widths->len - 1) = 0;
+    }
 
   row = grid_row (grid);
   if (numbered)

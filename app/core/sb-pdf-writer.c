@@ -20,7 +20,7 @@
 
 #define PAGE_W 595.276
 #define PAGE_H 841.89
-#define PAD 4.5           /* cell padding, pt: adjacent cells' texts stay ≥ 0.8 em apart, so text extractors keep them apart */
+#define PAD 6.0           /* cell padding, pt: the texts of adjacent cells stay 12 pt apart, so text extractors keep them apart */
 #define N_FONTS 4         /* body, heading, fallback A, fallback B */
 
 struct _SbPdfWriter {
@@ -337,8 +337,8 @@ break_paragraph (SbPdfWriter *self,
 {
   guint n = last - first;
   g_autofree PangoLogAttr *attrs = g_new0 (PangoLogAttr, n + 1);
-  const gunichar *chars = &g_array_index (block->chars, gunichar, 0);
-  const double *adv = &g_array_index (block->advance, double, 0);
+  const gunichar *chars = (gunichar *) (void *) block->chars->data;
+  const double *adv = (double *) (void *) block->advance->data;
   double indent = block->style.indent ? 2 * block->style.size : 0;
   guint start = first;
 
@@ -456,8 +456,10 @@ layout (SbPdfWriter      *self,
         }
       {
         /* Pango needs the text as it is broken: rebuild it from chars */
-        g_autofree char *utf8 = g_ucs4_to_utf8 (&g_array_index (block->chars, gunichar, first),
-                                                block->chars->len - first, NULL, NULL, NULL);
+        g_autofree char *utf8 = block->chars->len > first
+                                ? g_ucs4_to_utf8 ((gunichar *) (void *) block->chars->data + first,
+                                                  block->chars->len - first, NULL, NULL, NULL)
+                                : NULL;
         break_paragraph (self, block, first, block->chars->len, utf8 ? utf8 : "", utf8 ? strlen (utf8) : 0);
       }
       if (end == NULL)
@@ -475,9 +477,9 @@ draw_line (SbPdfWriter *self,
            double       top)
 {
   const Line *line = &g_array_index (block->lines, Line, index);
-  const gunichar *chars = &g_array_index (block->chars, gunichar, 0);
-  const guint8 *font = &g_array_index (block->font, guint8, 0);
-  const double *adv = &g_array_index (block->advance, double, 0);
+  const gunichar *chars = (gunichar *) (void *) block->chars->data;
+  const guint8 *font = (guint8 *) (void *) block->font->data;
+  const double *adv = (double *) (void *) block->advance->data;
   double size = block->style.size;
   double baseline = top + (block->line_height - size) / 2 + size * 0.86;
   double char_space = 0;
