@@ -485,6 +485,19 @@ parse_time (const char  *text,
   return TRUE;
 }
 
+/* 6 → 一式六份, as calls write it */
+static char *
+copies_in_chinese (gint64 copies)
+{
+  static const char *digits[] = { "零", "一", "二", "三", "四", "五", "六", "七", "八", "九" };
+
+  if (copies <= 0 || copies > 99)
+    return g_strdup_printf ("一式%" PRId64 "份", copies);
+  if (copies < 10)
+    return g_strdup_printf ("一式%s份", digits[copies]);
+  return g_strdup_printf ("一式%s十%s份", copies >= 20 ? digits[copies / 10] : "", copies % 10 ? digits[copies % 10] : "");
+}
+
 /* The PDF half of `export`: kept apart so that --bundle can run first and
  * hand over the key fingerprint. */
 static int
@@ -541,10 +554,13 @@ export_pdf (SbDraft    *draft,
   copies = sb_pdf_export_copies (draft);
   g_print (_("Wrote %s (application digest %s).\n"), out_path, digest);
   if (copies > 0)
-    /* TRANSLATORS: the call's paper copies, e.g. 一式六份 */
-    g_print (g_dngettext (GETTEXT_PACKAGE, "The call asks for %" PRId64 " paper copy: print it %" PRId64 " time.\n",
-                          "The call asks for %" PRId64 " paper copies: print it %" PRId64 " times.\n", copies),
-             copies, copies);
+    {
+      g_autofree char *chinese_copies = copies_in_chinese (copies);
+      /* TRANSLATORS: the second %s is the Chinese formula, e.g. 一式六份 */
+      g_print (g_dngettext (GETTEXT_PACKAGE, "The call asks for %" PRId64 " paper copy (%s): print it %" PRId64 " time.\n",
+                            "The call asks for %" PRId64 " paper copies (%s): print it %" PRId64 " times.\n", copies),
+               copies, chinese_copies, copies);
+    }
   else
     g_print ("%s\n", _("The call asks for no paper copies at application: the PDF is a record of what was entered."));
   return SB_EXIT_OK;

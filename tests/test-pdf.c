@@ -728,7 +728,7 @@ test_cli_export (void)
   run_tool (&run, BUILD_DIR "/app/shenbao", "export", SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json",
             "--pdf", out, "--time", "2024-01-20T09:42:00Z", NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_assert_nonnull (strstr (run.out, "6 paper copies"));
+  g_assert_nonnull (strstr (run.out, "6 paper copies (一式六份)"));
   run_tool (&second, BUILD_DIR "/app/shenbao", "export", SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json",
             "--pdf", again, "--time", "2024-01-20T09:42:00Z", NULL);
   g_assert_cmpint (second.status, ==, 0);
