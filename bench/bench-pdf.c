@@ -161,7 +161,7 @@ equivalent_html (SbDraft *draft)
 {
   SbCall *call = sb_draft_get_call (draft);
   g_autoptr(SbValidator) validator = sb_validator_new (call);
-  g_autoptr(GPtrArray) problems = sb_validator_validate (validator, draft, SB_VALIDATE_DEFAULT);
+  g_ptr_array_unref (sb_validator_validate (validator, draft, SB_VALIDATE_DEFAULT));
   GPtrArray *parts = sb_print_template_get_parts (sb_call_get_print_template (call));
   GArray *steps = sb_call_get_steps (call);
   GString *out = g_string_new ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"

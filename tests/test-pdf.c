@@ -217,7 +217,7 @@ entered_values (SbDraft *draft)
 {
   SbCall *call = sb_draft_get_call (draft);
   g_autoptr(SbValidator) validator = sb_validator_new (call);
-  g_autoptr(GPtrArray) problems = sb_validator_validate (validator, draft, SB_VALIDATE_DEFAULT);
+  g_ptr_array_unref (sb_validator_validate (validator, draft, SB_VALIDATE_DEFAULT));
   GPtrArray *fields = sb_call_get_fields (call);
   GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
 
@@ -552,6 +552,56 @@ test_missing_glyph (void)
   g_assert_nonnull (strstr (error->message, "U+10FFFD"));
 }
 
+static JsonNode *
+empty_boxes_modify (JsonNode *root)
+{
+  JsonObject *values = json_object_get_object_member (json_node_get_object (root), "values");
+
+  json_object_remove_member (values, "difficulty");
+  json_object_remove_member (values, "peers");
+  return root;
+}
+
+/* an empty box of the 征集表 prints the form's hint (in grey); an empty
+ * value elsewhere prints 无 */
+static void
+test_empty_values (void)
+{
+  g_autoptr(SbDraft) draft = load_modified ("jingdezhen-2022-jiebang.json", empty_boxes_modify);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = export (draft, &error);
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *flat = NULL;
+
+  g_assert_no_error (error);
+  pdf = write_pdf (bytes, "empty-jiebang.pdf");
+  text = extract_pdftotext (pdf);
+  flat = squeeze (text);
+  g_assert_nonnull (strstr (flat, "（描述具体技术难题或发展瓶颈，要求内容具体、指向清晰；"));
+  g_assert_nonnull (strstr (flat, "的同行企业"));
+  g_assert_nonnull (strstr (flat, "单位名称"));
+}
+
+static void
+test_metadata (void)
+{
+  g_autofree char *path = g_build_filename (SOURCE_DIR, "resources", "samples", "nantong-2023-qianzhan.json", NULL);
+  g_autoptr(SbDraft) draft = load_draft (path);
+  g_autoptr(GBytes) bytes = export (draft, NULL);
+  g_autofree char *pdf = write_pdf (bytes, "metadata.pdf");
+  g_auto(Run) info = { 0 };
+
+  run_tool (&info, "pdfinfo", pdf, NULL);
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, "Title:           车规级碳化硅功率模块高可靠封装关键技术研发 — 2023年度南通市重点研发计划"));
+  g_assert_nonnull (strstr (info.out, "Author:          南通芯源半导体科技有限公司"));
+  g_assert_nonnull (strstr (info.out, "Creator:         Shenbao " PACKAGE_VERSION));
+  g_assert_nonnull (strstr (info.out, "CreationDate:    Sat Jan 20 09:42:00 2024 UTC"));
+  g_assert_nonnull (strstr (info.out, "Page size:       595.276 x 841.89 pts (A4)"));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), "/Lang (zh-CN)"));
+}
+
 static void
 test_deterministic (void)
 {
@@ -773,6 +823,8 @@ main (int    argc,
   g_test_add_func ("/pdf/stress", test_stress);
   g_test_add_func ("/pdf/missing-glyph", test_missing_glyph);
   g_test_add_func ("/pdf/deterministic", test_deterministic);
+  g_test_add_func ("/pdf/empty-values", test_empty_values);
+  g_test_add_func ("/pdf/metadata", test_metadata);
   g_test_add_func ("/pdf/template/prints-every-field", test_templates_print_every_field);
   g_test_add_func ("/pdf/template/omission-detected", test_omission_detected);
   g_test_add_func ("/pdf/template/loader-errors", test_loader_errors);

@@ -42,7 +42,8 @@ struct _SbPdfWriter {
 /* Fonts */
 
 static char *
-fontconfig_find (const char *family,
+fontconfig_find (FcConfig   *config,
+                 const char *family,
                  int        *index)
 {
   FcPattern *pattern = FcPatternCreate ();
@@ -51,7 +52,7 @@ fontconfig_find (const char *family,
   char *found = NULL;
 
   FcPatternAddString (pattern, FC_FAMILY, (const FcChar8 *) family);
-  set = FcFontList (NULL, pattern, objects);
+  set = FcFontList (config, pattern, objects);
   for (int i = 0; set != NULL && i < set->nfont && found == NULL; i++)
     {
       FcChar8 *file = NULL, *format = NULL;
@@ -74,7 +75,8 @@ fontconfig_find (const char *family,
 }
 
 static SbPdfFont *
-open_font (const char  *choice,
+open_font (FcConfig   **config,
+           const char  *choice,
            const char  *family,
            const char  *package,
            GError     **error)
@@ -95,7 +97,13 @@ open_font (const char  *choice,
         path = g_strdup (choice);
     }
   else
-    path = fontconfig_find (family, &index);
+    {
+      /* a configuration of our own, destroyed after use: the library's
+       * global default would stay allocated for the life of the process */
+      if (*config == NULL)
+        *config = FcInitLoadConfigAndFonts ();
+      path = fontconfig_find (*config, family, &index);
+    }
   if (path == NULL)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
@@ -113,6 +121,7 @@ sb_pdf_writer_new (const SbPdfFontChoice *fonts,
                    GError               **error)
 {
   g_autoptr(SbPdfWriter) self = g_new0 (SbPdfWriter, 1);
+  FcConfig *config = NULL;
   static const struct { const char *family, *package; } faces[N_FONTS] = {
     { "AR PL UMing CN", "fonts-arphic-uming" },
     { "WenQuanYi Zen Hei", "fonts-wqy-zenhei" },
@@ -133,10 +142,14 @@ sb_pdf_writer_new (const SbPdfFontChoice *fonts,
     {
       const char *choice = i == 0 ? fonts->body : i == 1 ? fonts->heading : NULL;
 
-      self->fonts[i] = open_font (choice, faces[i].family, faces[i].package, error);
+      self->fonts[i] = open_font (&config, choice, faces[i].family, faces[i].package, error);
       if (self->fonts[i] == NULL)
-        return NULL;
+        {
+          g_clear_pointer (&config, FcConfigDestroy);
+          return NULL;
+        }
     }
+  g_clear_pointer (&config, FcConfigDestroy);
 
   if (!dry_run)
     {
