@@ -50,7 +50,45 @@ struct _SbPdfFont {
   GHashTable   *char_to_cid;   /* non-BMP character → stand-in CID */
   gunichar      next_pua;
   gboolean      pua_conflict;
+  HPDF_TTFontDefAttr neutered;    /* libharu's cmap, swapped out (below) */
+  HPDF_TTF_CmapRange saved_cmap;
 };
+
+/* libharu looks up all 65,536 BMP code points in the font's cmap when it
+ * creates the font (for its CIDToGIDMap and /W, both rewritten by
+ * sb_pdf_font_finish) and again for every character drawn (for widths and
+ * subset flags, also ours): a quarter of the export's time. While the font
+ * is in use its cmap is replaced by one empty segment, so those lookups
+ * answer at once; the real one is put back before libharu frees it. */
+static guint16 empty_end[] = { 0xFFFF };
+static guint16 empty_start[] = { 0xFFFF };
+static gint16 empty_delta[] = { 1 };
+static guint16 empty_range[] = { 0 };
+
+static void
+neuter_cmap (SbPdfFont         *self,
+             HPDF_TTFontDefAttr ta)
+{
+  if (ta->cmap.format != 4)
+    return;
+  self->neutered = ta;
+  self->saved_cmap = ta->cmap;
+  ta->cmap.seg_count_x2 = 2;
+  ta->cmap.end_count = empty_end;
+  ta->cmap.start_count = empty_start;
+  ta->cmap.id_delta = empty_delta;
+  ta->cmap.id_range_offset = empty_range;
+  ta->cmap.glyph_id_array_count = 0;
+}
+
+static void
+restore_cmap (SbPdfFont *self)
+{
+  if (self->neutered == NULL)
+    return;
+  self->neutered->cmap = self->saved_cmap;
+  self->neutered = NULL;
+}
 
 static guint16
 u16 (const guint8 *p)
@@ -264,6 +302,7 @@ sb_pdf_font_free (SbPdfFont *self)
 {
   if (self == NULL)
     return;
+  restore_cmap (self);
   g_clear_pointer (&self->mapped, g_mapped_file_unref);
   g_clear_pointer (&self->cid_to_char, g_hash_table_unref);
   g_clear_pointer (&self->char_to_cid, g_hash_table_unref);
@@ -308,6 +347,12 @@ sb_pdf_font_attach (SbPdfFont  *self,
     name = HPDF_LoadTTFontFromFile2 (doc, self->path, self->face_index, HPDF_TRUE);
   else
     name = HPDF_LoadTTFontFromFile (doc, self->path, HPDF_TRUE);
+  if (name != NULL)
+    {
+      HPDF_FontDef def = HPDF_GetFontDef (doc, name);
+      if (def != NULL && def->attr != NULL)
+        neuter_cmap (self, (HPDF_TTFontDefAttr) def->attr);
+    }
   self->font = name ? HPDF_GetFont (doc, name, "UTF-8") : NULL;
   if (self->font == NULL)
     {
@@ -755,6 +800,7 @@ sb_pdf_font_finish (SbPdfFont  *self,
 
   if (self->font == NULL)
     return TRUE;
+  restore_cmap (self);
   if (self->pua_conflict)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
