@@ -531,6 +531,49 @@ test_stress (void)
   g_assert_nonnull (strstr (fonts.out, "HanaMin"));
 }
 
+/* every free text field filled to the longest text it allows */
+static const char *longest_call;
+
+static JsonNode *
+longest_modify (JsonNode *root)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new_default ();
+  SbCall *call = sb_catalog_lookup (catalog, longest_call, 1);
+  GPtrArray *fields = sb_call_get_fields (call);
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      SbField *field = g_ptr_array_index (fields, i);
+      SbFieldType type = sb_field_get_field_type (field);
+      gint64 max = 0;
+      g_autofree char *text = NULL;
+
+      if ((type != SB_FIELD_TEXT && type != SB_FIELD_TEXTAREA) || sb_field_get_format (field) != SB_FORMAT_NONE ||
+          sb_field_get_pattern (field) != NULL || !sb_field_get_max_length (field, &max) || max > 20000)
+        continue;
+      text = long_text (max, i + 1);
+      set_member (root, sb_field_get_id (field), json_node_init_string (json_node_alloc (), text));
+    }
+  return root;
+}
+
+static void
+test_longest (gconstpointer data)
+{
+  const char *call = data;
+  g_autofree char *sample = g_strdup_printf ("%s.json", call);
+  g_autofree char *name = g_strdup_printf ("longest-%s", call);
+  g_autoptr(SbDraft) draft = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  longest_call = call;
+  draft = load_modified (sample, longest_modify);
+  bytes = export (draft, &error);
+  g_assert_no_error (error);
+  check_pdf (name, draft, bytes, NULL);
+}
+
 static JsonNode *
 missing_glyph_modify (JsonNode *root)
 {
@@ -821,6 +864,9 @@ main (int    argc,
       g_test_add_data_func (test, g_ptr_array_index (names, i), test_sample);
     }
   g_test_add_func ("/pdf/stress", test_stress);
+  g_test_add_data_func ("/pdf/longest/nantong", "nantong-2023-qianzhan", test_longest);
+  g_test_add_data_func ("/pdf/longest/jiebang", "jingdezhen-2022-jiebang", test_longest);
+  g_test_add_data_func ("/pdf/longest/quzhou", "quzhou-2020-jingzheng", test_longest);
   g_test_add_func ("/pdf/missing-glyph", test_missing_glyph);
   g_test_add_func ("/pdf/deterministic", test_deterministic);
   g_test_add_func ("/pdf/empty-values", test_empty_values);
