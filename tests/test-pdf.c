@@ -27,6 +27,7 @@
 #include "sb-validator.h"
 
 static const char *forbidden_start = "，。、；：？！）】》”’%";
+static const char *forbidden_end = "（【《“‘";
 
 typedef struct {
   int   status;
@@ -345,6 +346,14 @@ check_line_starts (const char *name,
         p++;
       if (*p != '\0' && g_utf8_strchr (forbidden_start, -1, g_utf8_get_char (p)) != NULL)
         g_test_fail_printf ("%s: a line starts with forbidden punctuation: “%s”", name, lines[i]);
+      if (*p != '\0')
+        {
+          const char *last = g_utf8_prev_char (p + strlen (p));
+          while (last > p && *last == ' ')
+            last = g_utf8_prev_char (last);
+          if (g_utf8_strchr (forbidden_end, -1, g_utf8_get_char (last)) != NULL)
+            g_test_fail_printf ("%s: a line ends with forbidden punctuation: “%s”", name, lines[i]);
+        }
     }
 }
 
@@ -807,6 +816,30 @@ test_cli_refuses_errors (void)
   g_rmdir (dir);
 }
 
+/* warnings never block; those not acknowledged are listed */
+static void
+test_cli_lists_warnings (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-pdf-XXXXXX", NULL);
+  g_autofree char *sample = definition_text ("../resources/samples/nantong-2023-qianzhan.json");
+  g_autofree char *relative = replace_once (sample, "\"project_name\": \"车规级碳化硅功率模块高可靠封装关键技术研发\"",
+                                            "\"project_name\": \"车规级碳化硅功率模块高可靠封装关键技术研究\"");
+  g_autofree char *draft = g_build_filename (SOURCE_DIR, "resources", "samples", "warning-test-draft.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "out.pdf", NULL);
+  g_auto(Run) run = { 0 };
+
+  /* next to the sample, so that its attachments resolve */
+  g_assert_true (g_file_set_contents (draft, relative, -1, NULL));
+  run_tool (&run, BUILD_DIR "/app/shenbao", "export", draft, "--pdf", out, NULL);
+  g_unlink (draft);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.err, "warning (needs acknowledgement)"));
+  g_assert_nonnull (strstr (run.err, "name_suffix"));
+  g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_unlink (out);
+  g_rmdir (dir);
+}
+
 static void
 test_cli_export (void)
 {
@@ -877,5 +910,6 @@ main (int    argc,
   g_test_add_func ("/pdf/template/calls-reports-omission", test_calls_reports_omission);
   g_test_add_func ("/pdf/cli/refuses-errors", test_cli_refuses_errors);
   g_test_add_func ("/pdf/cli/export", test_cli_export);
+  g_test_add_func ("/pdf/cli/lists-warnings", test_cli_lists_warnings);
   return g_test_run ();
 }

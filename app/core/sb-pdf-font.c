@@ -610,7 +610,8 @@ write_widths (SbPdfFont *self,
 
 /* libharu's FontFile2 keeps the full cmap, post and hmtx whatever the text
  * (~200 KB a font): rebuilt with a minimal cmap (CIDToGIDMap does the
- * mapping), post format 3 and the metrics of unused glyphs zeroed. */
+ * mapping), post format 3, an empty name table and the metrics of unused
+ * glyphs zeroed. */
 
 static guint32
 table_checksum (const guint8 *data,
@@ -690,6 +691,14 @@ shrink_sfnt (const guint8      *font,
         {
           g_byte_array_append (body, font + offset, 32);
           set32 (body->data, 0x00030000);
+        }
+      else if (memcmp (rec, "name", 4) == 0)
+        {
+          /* the font's names and licence texts: a PDF names the font in
+           * its own dictionaries; an empty table keeps the sfnt valid */
+          put16 (body, 0);
+          put16 (body, 0);
+          put16 (body, 6);
         }
       else if (memcmp (rec, "cmap", 4) == 0)
         {
