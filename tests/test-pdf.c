@@ -822,14 +822,18 @@ test_cli_lists_warnings (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("shenbao-pdf-XXXXXX", NULL);
   g_autofree char *sample = definition_text ("../resources/samples/nantong-2023-qianzhan.json");
-  g_autofree char *relative = replace_once (sample, "\"project_name\": \"车规级碳化硅功率模块高可靠封装关键技术研发\"",
-                                            "\"project_name\": \"车规级碳化硅功率模块高可靠封装关键技术研究\"");
-  g_autofree char *draft = g_build_filename (SOURCE_DIR, "resources", "samples", "warning-test-draft.json", NULL);
+  g_autofree char *renamed = replace_once (sample, "\"project_name\": \"车规级碳化硅功率模块高可靠封装关键技术研发\"",
+                                           "\"project_name\": \"车规级碳化硅功率模块高可靠封装关键技术研究\"");
+  g_auto(GStrv) pieces = g_strsplit (renamed, "\"file\": \"attachments/", -1);
+  g_autofree char *absolute_prefix = g_strdup_printf ("\"file\": \"%s/resources/samples/attachments/", SOURCE_DIR);
+  g_autofree char *absolute = g_strjoinv (absolute_prefix, pieces);
+  g_autofree char *draft = g_build_filename (dir, "draft.json", NULL);
   g_autofree char *out = g_build_filename (dir, "out.pdf", NULL);
   g_auto(Run) run = { 0 };
 
-  /* next to the sample, so that its attachments resolve */
-  g_assert_true (g_file_set_contents (draft, relative, -1, NULL));
+  /* attachments named by absolute paths, so the draft can live anywhere */
+  g_assert_cmpuint (g_strv_length (pieces), >, 1);
+  g_assert_true (g_file_set_contents (draft, absolute, -1, NULL));
   run_tool (&run, BUILD_DIR "/app/shenbao", "export", draft, "--pdf", out, NULL);
   g_unlink (draft);
   g_assert_cmpint (run.status, ==, 0);
