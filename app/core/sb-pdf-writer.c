@@ -352,7 +352,7 @@ break_paragraph (SbPdfWriter *self,
   g_autofree PangoLogAttr *attrs = g_new0 (PangoLogAttr, n + 1);
   const gunichar *chars = (gunichar *) (void *) block->chars->data;
   const double *adv = (double *) (void *) block->advance->data;
-  double indent = block->style.indent ? 2 * block->style.size : 0;
+  double indent = block->style.indent ? MIN (2 * block->style.size, block->width / 4) : 0;
   guint start = first;
 
   pango_get_log_attrs (utf8, utf8_len, -1, self->language, attrs, n + 1);
@@ -425,8 +425,12 @@ layout (SbPdfWriter      *self,
   block->advance = g_array_new (FALSE, FALSE, sizeof (double));
   block->lines = g_array_new (FALSE, FALSE, sizeof (Line));
   block->style = *style;
-  block->line_height = style->size * style->leading;
-  block->width = MAX (width, style->size * 2);
+  /* a box narrower than one full-width character gets smaller type rather
+   * than text drawn outside it */
+  block->width = MAX (width, 1);
+  if (block->style.size > block->width)
+    block->style.size = block->width;
+  block->line_height = block->style.size * block->style.leading;
 
   for (;;)
     {
@@ -462,7 +466,7 @@ layout (SbPdfWriter      *self,
               font = 0;
             }
           f = font;
-          a = sb_pdf_font_advance (self->fonts[font], c) * style->size / 1000.0;
+          a = sb_pdf_font_advance (self->fonts[font], c) * block->style.size / 1000.0;
           g_array_append_val (block->chars, c);
           g_array_append_val (block->font, f);
           g_array_append_val (block->advance, a);
