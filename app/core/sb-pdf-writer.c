@@ -778,6 +778,15 @@ draw_group (SbPdfWriter *self,
   }
 }
 
+static gboolean
+only_labels (GPtrArray *cells)
+{
+  for (guint i = 0; i < cells->len; i++)
+    if (!((Placed *) g_ptr_array_index (cells, i))->cell->fill)
+      return FALSE;
+  return cells->len > 0;
+}
+
 void
 sb_pdf_writer_grid (SbPdfWriter *self,
                     GPtrArray   *rows,
@@ -849,6 +858,31 @@ sb_pdf_writer_grid (SbPdfWriter *self,
             last = MAX (last, k + ((Placed *) g_ptr_array_index (cells, i))->rowspan - 1);
         }
       last = MIN (last, placed_rows->len - 1);
+      if (last == r && r + 1 < placed_rows->len && only_labels (g_ptr_array_index (placed_rows, r)))
+        {
+          /* a label row keeps with the first line of the row it labels */
+          double need = 0, next = 0;
+          GPtrArray *cells = g_ptr_array_index (placed_rows, r);
+          GPtrArray *following = g_ptr_array_index (placed_rows, r + 1);
+
+          for (guint i = 0; i < cells->len; i++)
+            need = MAX (need, cell_need (g_ptr_array_index (cells, i)));
+          /* the row below moves whole to a new page when it fits one
+           * (draw_row), else it starts here with one line */
+          for (guint i = 0; i < following->len; i++)
+            next = MAX (next, cell_need (g_ptr_array_index (following, i)));
+          if (next > page_bottom (self) - self->top - 40)
+            {
+              next = 0;
+              for (guint i = 0; i < following->len; i++)
+                next = MAX (next, 2 * PAD + ((Placed *) g_ptr_array_index (following, i))->block->line_height);
+            }
+          if (need + next > page_bottom (self) - self->y && need + next <= page_bottom (self) - self->top - 60)
+            {
+              sb_pdf_writer_new_page (self);
+              draw_headers (self, headers);
+            }
+        }
       if (last == r)
         draw_row (self, g_ptr_array_index (placed_rows, r), headers);
       else
