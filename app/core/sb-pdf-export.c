@@ -1097,6 +1097,21 @@ render_parts (Render *r,
     }
 }
 
+static gboolean
+has_contents (SbPrintTemplate *template)
+{
+  GPtrArray *parts = sb_print_template_get_parts (template);
+
+  for (guint i = 0; i < parts->len; i++)
+    {
+      SbPrintPart *part = g_ptr_array_index (parts, i);
+      for (guint b = 0; b < part->blocks->len; b++)
+        if (((SbPrintBlock *) g_ptr_array_index (part->blocks, b))->type == SB_BLOCK_CONTENTS)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 gint64
 sb_pdf_export_copies (SbDraft *draft)
 {
@@ -1164,13 +1179,16 @@ sb_pdf_export_bytes (SbDraft                  *draft,
   r.notes = notes;
 
   /* first pass: where each part starts, for the contents */
-  dry = sb_pdf_writer_new (&options->fonts, &margins, TRUE, error);
-  if (dry == NULL)
-    return NULL;
-  r.w = dry;
-  render_parts (&r, first_pages);
-  if (!sb_pdf_writer_ok (dry, error))
-    return NULL;
+  if (has_contents (template))
+    {
+      dry = sb_pdf_writer_new (&options->fonts, &margins, TRUE, error);
+      if (dry == NULL)
+        return NULL;
+      r.w = dry;
+      render_parts (&r, first_pages);
+      if (!sb_pdf_writer_ok (dry, error))
+        return NULL;
+    }
 
   writer = sb_pdf_writer_new (&options->fonts, &margins, FALSE, error);
   if (writer == NULL)
