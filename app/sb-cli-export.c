@@ -15,6 +15,7 @@
 
 #include "sb-bundle.h"
 #include "sb-cli.h"
+#include "sb-cli-pdf.h"
 #include "sb-cli-private.h"
 #include "sb-output.h"
 #include "sb-draft.h"
@@ -59,7 +60,9 @@ print_problem (const SbProblem *problem)
   g_autofree char *code = sb_output_escape (problem->code, -1);
   g_autofree char *message = sb_output_escape (sb_problem_get_message (problem, sb_prefer_chinese ()), -1);
 
-  g_printerr ("  %s  [%s]\n    %s\n", path, code, message);
+  g_printerr ("  %s  %s  [%s]\n    %s\n",
+              problem->severity == SB_SEVERITY_ERROR ? _("error") : _("warning (needs acknowledgement)"),
+              path, code, message);
 }
 
 /* Refuses while the draft has errors, naming them; lists the warnings not
@@ -91,21 +94,21 @@ report_problems (SbDraft   *draft,
         {
           if (unacknowledged++ == 0)
             g_printerr ("%s\n", _("Warnings not acknowledged (they do not block the export; "
-                                  "the bundle records them as not acknowledged):"));
+                                  "a bundle records them as not acknowledged):"));
           print_problem (problem);
         }
     }
   return TRUE;
 }
 
-/* Writes the bundle; @digest_out receives the application digest, for a
- * PDF written after it. */
+/* Writes the bundle; @fingerprint_out receives the signing key's
+ * fingerprint, for the QR code of a PDF written after it. */
 static int
 export_bundle (SbDraft     *draft,
                GPtrArray   *problems,
                const char  *out_path,
                const char  *passphrase_file,
-               char       **digest_out)
+               char       **fingerprint_out)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *passphrase = NULL;
@@ -143,7 +146,7 @@ export_bundle (SbDraft     *draft,
   g_print (_("Bundle: %s\n"), out_name);
   g_print (_("Application digest: %s\n"), digest);
   g_print (_("Key fingerprint: %s\n"), fingerprint);
-  *digest_out = g_steal_pointer (&digest);
+  *fingerprint_out = g_steal_pointer (&fingerprint);
   return SB_EXIT_OK;
 }
 
@@ -154,6 +157,9 @@ sb_cli_run_export (int    argc,
   g_autofree char *bundle = NULL;
   g_autofree char *pdf = NULL;
   g_autofree char *passphrase_file = NULL;
+  g_autofree char *time_text = NULL;
+  g_autofree char *font = NULL;
+  g_autofree char *heading_font = NULL;
   g_auto(GStrv) forms = NULL;
   g_auto(GStrv) drafts = NULL;
   GOptionEntry entries[] = {
@@ -162,6 +168,9 @@ sb_cli_run_export (int    argc,
     { "forms", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &forms, N_("Also load call definitions from PATH"), N_("PATH") },
     { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
       N_("Read the signing key’s passphrase from the first line of FILE"), N_("FILE") },
+    { "time", 0, 0, G_OPTION_ARG_STRING, &time_text, N_("Export time recorded in the PDF (ISO 8601); the same time gives the same file"), N_("TIME") },
+    { "font", 0, 0, G_OPTION_ARG_FILENAME, &font, N_("TrueType body font instead of AR PL UMing CN"), N_("FILE[:INDEX]") },
+    { "heading-font", 0, 0, G_OPTION_ARG_FILENAME, &heading_font, N_("TrueType heading font instead of WenQuanYi Zen Hei"), N_("FILE[:INDEX]") },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &drafts, NULL, NULL },
     { NULL }
   };
@@ -172,13 +181,16 @@ sb_cli_run_export (int    argc,
   g_autoptr(SbValidator) validator = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autofree char *digest = NULL;
-  int status;
+  g_autofree char *fingerprint = NULL;
+  int status = SB_EXIT_OK;
 
   g_set_prgname ("shenbao export");
   g_option_context_set_description (context,
                                     _("The bundle is signed with your key, made on the first export in "
-                                      "$XDG_DATA_HOME/shenbao/keys/. A draft with errors is not exported.\n\n"
+                                      "$XDG_DATA_HOME/shenbao/keys/; with both, the bundle is written first and "
+                                      "the PDF's QR code carries the key's fingerprint. A draft with errors is not "
+                                      "exported (the verdict of “shenbao validate”); warnings not yet acknowledged "
+                                      "are listed.\n\n"
                                       "Exit status: 0 when written, 1 when the draft has errors, "
                                       "2 when something cannot be read or written."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -192,14 +204,9 @@ sb_cli_run_export (int    argc,
       g_printerr ("%s\n", _("shenbao export: give exactly one draft file"));
       return SB_EXIT_UNREADABLE;
     }
-  if (pdf != NULL)
+  if (bundle == NULL && pdf == NULL)
     {
-      g_printerr ("%s\n", _("shenbao export: --pdf is not available in this build"));
-      return SB_EXIT_UNREADABLE;
-    }
-  if (bundle == NULL)
-    {
-      g_printerr ("%s\n", _("shenbao export: say what to write: --bundle FILE"));
+      g_printerr ("%s\n", _("shenbao export: say what to write: --bundle FILE, --pdf FILE or both"));
       return SB_EXIT_UNREADABLE;
     }
 
@@ -222,7 +229,11 @@ sb_cli_run_export (int    argc,
   if (!report_problems (draft, problems))
     return SB_EXIT_PROBLEMS;
 
-  /* the bundle first, so that a PDF written next can carry its digest */
-  status = export_bundle (draft, problems, bundle, passphrase_file, &digest);
+  /* the bundle first, so that the PDF written next carries its key's
+   * fingerprint beside the application digest they share */
+  if (bundle != NULL)
+    status = export_bundle (draft, problems, bundle, passphrase_file, &fingerprint);
+  if (status == SB_EXIT_OK && pdf != NULL)
+    status = sb_cli_export_pdf (draft, pdf, time_text, font, heading_font, fingerprint);
   return status;
 }

@@ -28,7 +28,7 @@ static int run_calls (int argc, char **argv);
 static const Command commands[] = {
   { "validate", run_validate, N_("Check a draft against its call’s rules") },
   { "calls", run_calls, N_("List the calls this Shenbao can prepare applications for") },
-  { "export", sb_cli_run_export, N_("Write the signed bundle of a draft") },
+  { "export", sb_cli_run_export, N_("Write the signed bundle and the printable application (PDF) of a draft") },
   { "verify", sb_cli_run_verify, N_("Check signed bundles and re-validate them") },
   { "extract", sb_cli_run_extract, N_("Write a bundle’s draft and attachments back out") },
   { "key", sb_cli_run_key, N_("Show, export or import the signing key") },
@@ -563,6 +563,27 @@ deadline_when (const SbDeadline *deadline)
   return deadline->time ? g_strdup_printf ("%s %s", date, deadline->time) : g_strdup (date);
 }
 
+/* Nothing typed may be left off paper: say which fields a call's print
+ * template does not print */
+static void
+print_template_report (SbCall *call)
+{
+  SbPrintTemplate *template = sb_call_get_print_template (call);
+  g_auto(GStrv) omitted = NULL;
+  g_autofree char *list = NULL;
+
+  if (template == NULL)
+    {
+      g_print ("    %s\n", _("No print template: the application cannot be exported as PDF."));
+      return;
+    }
+  omitted = sb_print_template_list_omitted (template, call);
+  if (omitted[0] == NULL)
+    return;
+  list = g_strjoinv (", ", omitted);
+  g_print (_("    The print template does not print these fields: %s\n"), list);
+}
+
 static void
 print_calls_text (SbCatalog *catalog,
                   GPtrArray *calls,
@@ -606,6 +627,7 @@ print_calls_text (SbCatalog *catalog,
       if (origin != SB_ORIGIN_BUILTIN)
         /* TRANSLATORS: "    from /home/gu/forms/nantong.json" */
         g_print (_("    from %s\n"), safe (keep, sb_call_get_file_name (call)));
+      print_template_report (call);
     }
   if (calls->len == 0)
     g_print ("%s\n", _("No calls are available."));
@@ -703,6 +725,16 @@ print_calls_json (SbCatalog *catalog,
         json_builder_add_null_value (builder);
       else
         json_builder_add_boolean_value (builder, next_deadline (call, now) != NULL);
+      if (sb_call_get_print_template (call) != NULL)
+        {
+          g_auto(GStrv) omitted = sb_print_template_list_omitted (sb_call_get_print_template (call), call);
+
+          json_builder_set_member_name (builder, "print_omits");
+          json_builder_begin_array (builder);
+          for (guint k = 0; omitted[k] != NULL; k++)
+            json_builder_add_string_value (builder, omitted[k]);
+          json_builder_end_array (builder);
+        }
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

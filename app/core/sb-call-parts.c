@@ -300,18 +300,18 @@ sb_guide_code_read (JsonNode     *node,
 }
 
 void
-sb_document_part_clear (SbDocumentPart *part)
+sb_summary_header_field_clear (SbSummaryHeaderField *field)
 {
-  g_clear_pointer (&part->id, g_free);
-  sb_text_clear (&part->title);
+  g_clear_pointer (&field->id, g_free);
+  sb_text_clear (&field->title);
 }
 
 gboolean
-sb_document_part_read (JsonNode        *node,
-                       const char      *file,
-                       const char      *path,
-                       SbDocumentPart  *out,
-                       GError         **error)
+sb_summary_header_field_read (JsonNode              *node,
+                              const char            *file,
+                              const char            *path,
+                              SbSummaryHeaderField  *out,
+                              GError               **error)
 {
   g_auto(SbJsonReader) reader = { 0 };
 

@@ -53,10 +53,11 @@ typedef struct {
   char   *programme;
 } SbGuideCode;
 
+/* A field of the summary table's header, filled in by the recommending unit */
 typedef struct {
   char   *id;
   SbText  title;
-} SbDocumentPart;
+} SbSummaryHeaderField;
 
 typedef struct {
   char   *id;
@@ -173,13 +174,13 @@ gboolean sb_guide_code_read         (JsonNode          *node,
                                      SbGuideCode       *out,
                                      GError           **error);
 
-void     sb_document_part_clear     (SbDocumentPart    *part);
-gboolean sb_document_part_read      (JsonNode          *node,
-                                     const char        *file,
-                                     const char        *path,
-                                     SbDocumentPart    *out,
-                                     GError           **error);
 
+void     sb_summary_header_field_clear (SbSummaryHeaderField *field);
+gboolean sb_summary_header_field_read  (JsonNode             *node,
+                                        const char           *file,
+                                        const char           *path,
+                                        SbSummaryHeaderField *out,
+                                        GError              **error);
 void     sb_summary_column_clear    (SbSummaryColumn   *column);
 gboolean sb_summary_column_read     (JsonNode          *node,
                                      const char        *file,

@@ -12,6 +12,7 @@
 
 #include "sb-call.h"
 #include "sb-file.h"
+#include "sb-print-template.h"
 
 #define CALL_ERROR SB_ERROR_INVALID_CALL
 #define FORMAT_NAME "shenbao-call"
@@ -45,8 +46,9 @@ struct _SbCall
   char       *source_date;
   GArray     *notices;           /* SbNotice */
   GArray     *quotas;            /* SbQuota */
-  GArray     *summary_header;    /* SbDocumentPart: the summary table's header fields */
-  GArray     *document_parts;    /* SbDocumentPart */
+  GArray     *summary_header;    /* SbSummaryHeaderField: the summary table's header fields */
+  JsonNode   *print_node;        /* while loading */
+  SbPrintTemplate *print;
   SbText      summary_title;
   GArray     *summary_columns;   /* SbSummaryColumn */
   SbExprResolver resolver;
@@ -102,7 +104,7 @@ sb_call_finalize (GObject *object)
   g_array_unref (self->notices);
   g_array_unref (self->quotas);
   g_array_unref (self->summary_header);
-  g_array_unref (self->document_parts);
+  g_clear_pointer (&self->print, sb_print_template_free);
   sb_text_clear (&self->summary_title);
   g_array_unref (self->summary_columns);
 
@@ -125,8 +127,7 @@ sb_call_init (SbCall *self)
   self->attachments = struct_array (sizeof (SbAttachmentSpec), (GDestroyNotify) sb_attachment_spec_clear);
   self->notices = struct_array (sizeof (SbNotice), (GDestroyNotify) sb_notice_clear);
   self->quotas = struct_array (sizeof (SbQuota), (GDestroyNotify) sb_quota_clear);
-  self->summary_header = struct_array (sizeof (SbDocumentPart), (GDestroyNotify) sb_document_part_clear);
-  self->document_parts = struct_array (sizeof (SbDocumentPart), (GDestroyNotify) sb_document_part_clear);
+  self->summary_header = struct_array (sizeof (SbSummaryHeaderField), (GDestroyNotify) sb_summary_header_field_clear);
   self->summary_columns = struct_array (sizeof (SbSummaryColumn), (GDestroyNotify) sb_summary_column_clear);
   self->fields = g_ptr_array_new_with_free_func (g_object_unref);
   self->fields_by_id = g_hash_table_new (g_str_hash, g_str_equal);
@@ -294,22 +295,24 @@ read_steps (SbCall        *self,
 }
 
 static gboolean
-read_document (SbCall        *self,
-               SbJsonReader  *reader,
-               GError       **error)
+read_print (SbCall        *self,
+            SbJsonReader  *reader,
+            GError       **error)
 {
-  g_auto(SbJsonReader) inner = { 0 };
-  g_autofree char *path = sb_json_reader_path (reader, "document");
-  JsonNode *node = sb_json_reader_node (reader, "document");
+  /* checked once the fields are compiled: the template names them */
+  self->print_node = sb_json_reader_node (reader, "print");
+  return TRUE;
+}
 
-  if (node == NULL)
+static gboolean
+compile_print (SbCall  *self,
+               GError **error)
+{
+  if (self->print_node == NULL)
     return TRUE;
-
-  return sb_json_reader_init (&inner, node, self->file, path, CALL_ERROR, error) &&
-         read_struct_array (&inner, "parts", TRUE, self->document_parts,
-                            (ReadElement) sb_document_part_read, (GDestroyNotify) sb_document_part_clear,
-                            G_STRUCT_OFFSET (SbDocumentPart, id), error) &&
-         sb_json_reader_finish (&inner, error);
+  self->print = sb_print_template_new (self->print_node, self, self->file, "$.print", error);
+  self->print_node = NULL;
+  return self->print != NULL;
 }
 
 static gboolean
@@ -327,8 +330,8 @@ read_summary (SbCall        *self,
   return sb_json_reader_init (&inner, node, self->file, path, CALL_ERROR, error) &&
          sb_text_read (&inner, "title", TRUE, &self->summary_title, error) &&
          read_struct_array (&inner, "header", FALSE, self->summary_header,
-                            (ReadElement) sb_document_part_read, (GDestroyNotify) sb_document_part_clear,
-                            G_STRUCT_OFFSET (SbDocumentPart, id), error) &&
+                            (ReadElement) sb_summary_header_field_read, (GDestroyNotify) sb_summary_header_field_clear,
+                            G_STRUCT_OFFSET (SbSummaryHeaderField, id), error) &&
          read_struct_array (&inner, "columns", TRUE, self->summary_columns,
                             (ReadElement) sb_summary_column_read, (GDestroyNotify) sb_summary_column_clear,
                             G_STRUCT_OFFSET (SbSummaryColumn, id), error) &&
@@ -418,8 +421,8 @@ read_definition (SbCall    *self,
          read_struct_array (&reader, "quotas", FALSE, self->quotas,
                             (ReadElement) sb_quota_read, (GDestroyNotify) sb_quota_clear,
                             G_STRUCT_OFFSET (SbQuota, id), error) &&
-         read_document (self, &reader, error) &&
          read_summary (self, &reader, error) &&
+         read_print (self, &reader, error) &&
          sb_json_reader_finish (&reader, error);
 }
 
@@ -937,7 +940,8 @@ sb_call_new_from_bytes (GBytes      *bytes,
   if (root == NULL)
     return NULL;
 
-  if (!read_definition (self, root, error) || !compile_all (self, error) || !compute_order (self, error))
+  if (!read_definition (self, root, error) || !compile_all (self, error) || !compute_order (self, error) ||
+      !compile_print (self, error))
     return NULL;
 
   self->bytes = g_bytes_ref (bytes);
@@ -1133,10 +1137,10 @@ sb_call_find_attachment (SbCall     *self,
   return NULL;
 }
 
-GArray *
-sb_call_get_document_parts (SbCall *self)
+SbPrintTemplate *
+sb_call_get_print_template (SbCall *self)
 {
-  return self->document_parts;
+  return self->print;
 }
 
 const SbText *

@@ -8,6 +8,7 @@
 
 #include "sb-call-parts.h"
 #include "sb-field.h"
+#include "sb-print-template.h"
 #include "sb-rule.h"
 
 G_BEGIN_DECLS
@@ -65,10 +66,10 @@ GPtrArray         *sb_call_get_rules              (SbCall      *self);
 GArray            *sb_call_get_attachments        (SbCall      *self);
 const SbAttachmentSpec *sb_call_find_attachment   (SbCall      *self,
                                                    const char  *id);
-GArray            *sb_call_get_document_parts     (SbCall      *self);
 GArray            *sb_call_get_notices            (SbCall      *self);  /* SbNotice */
 GArray            *sb_call_get_quotas             (SbCall      *self);  /* SbQuota */
-GArray            *sb_call_get_summary_header     (SbCall      *self);  /* SbDocumentPart */
+GArray            *sb_call_get_summary_header     (SbCall      *self);  /* SbSummaryHeaderField */
+SbPrintTemplate   *sb_call_get_print_template     (SbCall      *self);
 const SbText      *sb_call_get_summary_title      (SbCall      *self);
 GArray            *sb_call_get_summary_columns    (SbCall      *self);
 guint              sb_call_count_rules            (SbCall      *self);
