@@ -17,7 +17,7 @@ ROLES = {"push button", "toggle button", "entry", "text", "list item",
          "list", "list box", "link", "slider", "switch"}
 
 
-def find_app(name, seconds=20):
+def find_app(name, seconds=90):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         desktop = pyatspi.Registry.getDesktop(0)
