@@ -1,0 +1,13 @@
+#pragma once
+#include <adwaita.h>
+#include "sb-draft.h"
+G_BEGIN_DECLS
+#define SB_TYPE_WIZARD (sb_wizard_get_type ())
+G_DECLARE_FINAL_TYPE (SbWizard, sb_wizard, SB, WIZARD, AdwBin)
+/* draft: a loaded draft whose GFile (sb_draft_get_file) is set; its folder is the
+ * draft's own folder, where attachments are copied. The call is sb_draft_get_call. */
+GtkWidget *sb_wizard_new        (SbDraft  *draft);
+SbDraft   *sb_wizard_get_draft  (SbWizard *self);
+/* Focuses the field/cell of a problem path such as "$.values.total_investment". */
+gboolean   sb_wizard_focus_path (SbWizard *self, const char *json_path);
+G_END_DECLS
