@@ -845,7 +845,8 @@ sb_field_row_update (SbFieldRow *self)
     }
 
   message = _sb_show_problems (self->problems_box, problems, _sb_wizard_shows_empty (self->wizard), &worst);
-  if (self->editor != NULL && !SB_IS_FIELD_ROW (self->editor))
+  /* a table or a group shows its problems as text; its parts are marked */
+  if (self->editor != NULL && !SB_IS_FIELD_ROW (self->editor) && self->table == NULL && self->children == NULL)
     _sb_mark_invalid (self->editor, message, worst);
   if (self->entry != NULL && self->entry != self->editor)
     _sb_mark_invalid (self->entry, message, worst);

@@ -202,6 +202,9 @@ sb_review_page_set_problems (SbReviewPage *self,
   g_ptr_array_set_size (self->rows, 0);
 
   sb_problems_count (problems, &errors, &warnings, &infos);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->verdict_icon), "success");
   for (guint i = 0; i < problems->len; i++)
     {
       SbProblem *problem = g_ptr_array_index (problems, i);
@@ -218,24 +221,27 @@ sb_review_page_set_problems (SbReviewPage *self,
                                                             "Export is blocked by %u errors.", errors), errors);
       gtk_label_set_label (self->verdict_label, text);
       gtk_image_set_from_icon_name (self->verdict_icon, "dialog-error-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), "error");
     }
   else if (warnings > acknowledged)
     {
       gtk_label_set_label (self->verdict_label, _("No errors: this application can be exported. "
                                                   "Some warnings are not yet acknowledged."));
       gtk_image_set_from_icon_name (self->verdict_icon, "dialog-warning-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), "warning");
     }
   else
     {
       gtk_label_set_label (self->verdict_label, _("No errors: this application can be exported."));
       gtk_image_set_from_icon_name (self->verdict_icon, "emblem-ok-symbolic");
+      gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), "success");
     }
   counts = g_strdup_printf (_("Errors: %u · Warnings: %u (acknowledged: %u) · Notes: %u"),
                             errors, warnings, acknowledged, infos);
   gtk_label_set_label (self->counts_label, counts);
   gtk_label_set_label (self->export_label,
                        errors > 0
-                       ? _("Fix the errors above first. The printed 申报书 and the signed bundle are made "
+                       ? _("Fix the errors listed below first. The printed 申报书 and the signed bundle are made "
                            "by their exporters, which this version does not include yet.")
                        : _("The printed 申报书 and the signed bundle are made by their exporters, "
                            "which this version does not include yet."));

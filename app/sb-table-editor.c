@@ -334,7 +334,10 @@ sb_table_editor_update (SbTableEditor *self)
 
       message = _sb_show_problems (g_ptr_array_index (self->problem_boxes, i),
                                    _sb_wizard_problems_for (self->wizard, frame), shows_empty, &worst);
-      _sb_mark_invalid (frame, message, worst);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (frame), GTK_ACCESSIBLE_STATE_INVALID,
+                                   message != NULL && worst == SB_SEVERITY_ERROR
+                                   ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                                   -1);
       for (guint j = 0; j < cells->len; j++)
         sb_field_row_update (g_ptr_array_index (cells, j));
     }

@@ -822,6 +822,8 @@ sb_wizard_init (SbWizard *self)
   self->pages = g_ptr_array_new ();
   self->rows = g_ptr_array_new ();
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+  /* for the widget tests */
+  g_object_set_data (G_OBJECT (self), "next-button", self->next_button);
 }
 
 GtkWidget *

@@ -84,7 +84,9 @@ open_wizard (Fixture *fixture,
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 760);
   adw_window_set_content (ADW_WINDOW (fixture->window), GTK_WIDGET (fixture->wizard));
   gtk_window_present (GTK_WINDOW (fixture->window));
-  spin (50);
+  while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->wizard)))
+    g_main_context_iteration (NULL, TRUE);
+  spin (0);
 }
 
 static void
@@ -92,7 +94,7 @@ close_wizard (Fixture *fixture)
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (10);
+  spin (0);
   g_clear_object (&fixture->draft);
   if (fixture->folder != NULL)
     remove_tree (fixture->folder);
@@ -436,7 +438,7 @@ review_verdict (Fixture *fixture)
   GPtrArray *rows;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.review", NULL);
-  spin (10);
+  spin (0);
   review = find_descendant (GTK_WIDGET (fixture->wizard), SB_TYPE_REVIEW_PAGE);
   g_assert_nonnull (review);
   g_assert_true (gtk_widget_get_mapped (review));
@@ -846,6 +848,65 @@ test_cases_match_validate (void)
   g_assert_cmpuint (checked, >, 20);
 }
 
+/* Screenshots of every step of the 南通 call, in the language of the run,
+ * under the build folder, for a person to look at. */
+static void
+save_screenshot (GtkWidget  *window,
+                 const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+static void
+test_screenshots (void)
+{
+  const char *base = g_getenv ("SHENBAO_SCREENSHOTS");
+  g_autofree char *path = sample_path ("nantong-2023-qianzhan.json");
+  g_autofree char *folder = NULL;
+  Fixture fixture = { 0 };
+  guint n = 0;
+
+  if (base == NULL)
+    {
+      g_test_skip ("SHENBAO_SCREENSHOTS names no folder");
+      return;
+    }
+  folder = g_build_filename (base, sb_prefer_chinese () ? "zh_CN" : "en", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+
+  open_wizard (&fixture, load_file (path));
+  /* one problem of each kind shows how they look */
+  sb_field_row_set_text (row_at (&fixture, "$.values.total_investment"), "150");
+  _sb_wizard_check_now (fixture.wizard);
+  for (;;)
+    {
+      g_autofree char *name = g_strdup_printf ("%02u.png", ++n);
+      g_autofree char *file = g_build_filename (folder, name, NULL);
+
+      spin (0);
+      gtk_test_widget_wait_for_draw (fixture.window);
+      save_screenshot (fixture.window, file);
+      g_test_message ("saved %s", file);
+      if (!gtk_widget_is_sensitive (GTK_WIDGET (g_object_get_data (G_OBJECT (fixture.wizard), "next-button"))))
+        break;
+      gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.next", NULL);
+      g_assert_cmpuint (n, <, 50);
+    }
+  g_assert_cmpuint (n, >=, 7);
+  close_wizard (&fixture);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -868,5 +929,6 @@ main (int    argc,
   g_test_add_func ("/wizard/review-jump", test_review_jump_and_acknowledge);
   g_test_add_func ("/wizard/samples-match-validate", test_samples_match_validate);
   g_test_add_func ("/wizard/cases-match-validate", test_cases_match_validate);
+  g_test_add_func ("/wizard/screenshots", test_screenshots);
   return g_test_run ();
 }
