@@ -617,7 +617,6 @@ test_review_jump_and_acknowledge (void)
 {
   Fixture fixture = { 0 };
   g_autofree char *path = sample_path ("nantong-2023-qianzhan.json");
-  GPtrArray *problems;
   GtkWidget *focus;
   SbFieldRow *row;
   g_autofree char *shown = NULL;
@@ -640,10 +639,128 @@ test_review_jump_and_acknowledge (void)
   focus = gtk_root_get_focus (GTK_ROOT (fixture.window));
   g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (row_at (&fixture, "$.values.budget_items[1].subsidy_amount"))));
 
-  /* acknowledging a warning: a rule with warning severity fails for a
-   * sample where one does; find any warning on review */
-  problems = _sb_wizard_get_problems (fixture.wizard);
-  (void) problems;
+  /* activating a review row goes to its field, as a person does it */
+  {
+    GtkWidget *review = find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
+    GPtrArray *rows;
+    GtkWidget *target = NULL;
+
+    review_verdict (&fixture);
+    rows = sb_review_page_get_rows (SB_REVIEW_PAGE (review));
+    for (guint i = 0; i < rows->len; i++)
+      if (g_str_equal (sb_review_row_get_key (g_ptr_array_index (rows, i)), "subsidy_at_most_half@$.values.subsidy"))
+        target = g_ptr_array_index (rows, i);
+    g_assert_nonnull (target);
+    g_signal_emit_by_name (target, "activated");
+    focus = gtk_root_get_focus (GTK_ROOT (fixture.window));
+    g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (row_at (&fixture, "$.values.subsidy"))));
+    g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (row_at (&fixture, "$.values.subsidy"))));
+  }
+  close_wizard (&fixture);
+}
+
+static void
+test_acknowledge_warning (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *path = sample_path ("nantong-2023-qianzhan.json");
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  GtkWidget *review;
+  GtkWidget *check = NULL;
+  GPtrArray *rows;
+  guint changes;
+
+  open_wizard (&fixture, load_file (path));
+  /* a name not ending in 研发 is a warning of the guide, not an error */
+  sb_field_row_set_text (row_at (&fixture, "$.values.project_name"), "车规级碳化硅功率模块高可靠封装关键技术研究");
+  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  g_assert_true (shows_problem (&fixture, "$.values.project_name", "name_suffix"));
+  before = review_verdict (&fixture);
+  g_assert_nonnull (strstr (before, "warning name_suffix@$.values.project_name\n"));
+  g_assert_null (strstr (before, "error "));
+
+  review = find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
+  rows = sb_review_page_get_rows (SB_REVIEW_PAGE (review));
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_has_prefix (sb_review_row_get_key (g_ptr_array_index (rows, i)), "name_suffix@"))
+      check = find_descendant (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON);
+  g_assert_nonnull (check);
+  changes = fixture.changes;
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+  g_assert_cmpuint (fixture.changes, >, changes);
+  g_assert_true (sb_draft_is_acknowledged (fixture.draft, "name_suffix"));
+  spin (10);
+  after = review_verdict (&fixture);
+  g_assert_nonnull (strstr (after, "warning name_suffix@$.values.project_name acknowledged\n"));
+  /* saved in the draft */
+  {
+    g_autofree char *acknowledged = values_json (fixture.draft, "acknowledged");
+
+    g_assert_nonnull (strstr (acknowledged, "name_suffix"));
+  }
+  close_wizard (&fixture);
+}
+
+static guint
+count_unnamed (GtkWidget *widget)
+{
+  guint unnamed = 0;
+  gboolean named;
+
+  if (GTK_IS_TEXT (widget))
+    return 0;   /* the inner text of an entry: its entry is the control */
+  if (GTK_IS_ENTRY (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_DROP_DOWN (widget))
+    {
+      named = gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+              gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL);
+      if (!named)
+        {
+          g_test_message ("unnamed %s", G_OBJECT_TYPE_NAME (widget));
+          unnamed++;
+        }
+      return unnamed;
+    }
+  if ((GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget))) || GTK_IS_MENU_BUTTON (widget))
+    {
+      const char *label = GTK_IS_BUTTON (widget) ? gtk_button_get_label (GTK_BUTTON (widget)) : NULL;
+
+      named = (label != NULL && *label != '\0') ||
+              gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+              gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY) ||
+              shows_text (widget, "");
+      if (!named)
+        {
+          g_test_message ("unnamed %s", G_OBJECT_TYPE_NAME (widget));
+          unnamed++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    unnamed += count_unnamed (child);
+  return unnamed;
+}
+
+static void
+test_accessibility (void)
+{
+  Fixture fixture = { 0 };
+  SbFieldRow *row;
+  GtkWidget *editor;
+
+  open_wizard (&fixture, new_draft (&fixture, "nantong-2023-qianzhan"));
+  row = row_at (&fixture, "$.values.total_investment");
+  editor = sb_field_row_get_editor (row);
+  sb_field_row_set_text (row, "150");
+  g_signal_emit_by_name (editor, "activate");
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+  g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION));
+  g_assert_true (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_RELATION_LABELLED_BY));
+  sb_field_row_set_text (row, "150.0001");
+  g_signal_emit_by_name (editor, "activate");
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (editor), GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_FALSE);
+
+  /* every control of every step has a name: its label */
+  g_assert_cmpuint (count_unnamed (GTK_WIDGET (fixture.wizard)), ==, 0);
   close_wizard (&fixture);
 }
 
@@ -927,6 +1044,8 @@ main (int    argc,
   g_test_add_func ("/wizard/relevance-keeps-values", test_relevance_keeps_values);
   g_test_add_func ("/wizard/jingdezhen-table", test_jingdezhen_table);
   g_test_add_func ("/wizard/review-jump", test_review_jump_and_acknowledge);
+  g_test_add_func ("/wizard/acknowledge-warning", test_acknowledge_warning);
+  g_test_add_func ("/wizard/accessibility", test_accessibility);
   g_test_add_func ("/wizard/samples-match-validate", test_samples_match_validate);
   g_test_add_func ("/wizard/cases-match-validate", test_cases_match_validate);
   g_test_add_func ("/wizard/screenshots", test_screenshots);
