@@ -447,7 +447,9 @@ refresh (SbWizard *self)
 
           if (index >= 0)
             gtk_widget_set_visible (GTK_WIDGET (row), sb_validator_is_step_shown (self->validator, index));
-          sb_step_page_update (SB_STEP_PAGE (page));
+          /* the other pages are brought up to date when they are shown */
+          if (i == self->current)
+            sb_step_page_update (SB_STEP_PAGE (page));
         }
       sb_step_row_set_state (row, page_state (self, page));
     }
@@ -666,7 +668,8 @@ search_changed (SbWizard *self)
           {
             GtkWidget *part = g_ptr_array_index (parts, j);
 
-            if (SB_IS_FIELD_ROW (part) && gtk_widget_get_visible (part) &&
+            if (SB_IS_FIELD_ROW (part) &&
+                sb_validator_is_relevant (self->validator, sb_field_row_get_field (SB_FIELD_ROW (part))) &&
                 label_matches (sb_field_row_get_field (SB_FIELD_ROW (part)), needle))
               {
                 self->search_target = part;
