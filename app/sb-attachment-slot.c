@@ -247,6 +247,19 @@ add_chosen (SbAttachmentSlot *self,
     show_refused (self, error->message);
 }
 
+#if GTK_CHECK_VERSION (4, 10, 0)
+static void
+dialog_opened (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(SbAttachmentSlot) self = data;
+  g_autoptr(GFile) file = gtk_file_dialog_open_finish (GTK_FILE_DIALOG (source), result, NULL);
+
+  if (file != NULL && self->wizard != NULL)
+    add_chosen (self, file);
+}
+#else
 static void
 chooser_response (GtkNativeDialog  *dialog,
                   int               response,
@@ -261,6 +274,8 @@ chooser_response (GtkNativeDialog  *dialog,
     }
   g_clear_object (&self->chooser);
 }
+
+#endif
 
 static GtkFileFilter *
 make_filter (SbAttachmentSlot *self)
@@ -287,8 +302,20 @@ add_clicked (SbAttachmentSlot *self)
   g_autoptr(GtkFileFilter) filter = make_filter (self);
   g_autofree char *title = g_strdup_printf (_("Attach %s"), _sb_text (&self->spec->title));
 
-  /* GtkFileChooserNative goes through the portal on 4.8; GtkFileDialog
-   * (4.10) would too, but the native chooser still works there */
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+
+    g_list_store_append (filters, filter);
+    gtk_file_dialog_set_title (dialog, title);
+    gtk_file_dialog_set_accept_label (dialog, _("_Attach"));
+    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+    gtk_file_dialog_open (dialog, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL,
+                          dialog_opened, g_object_ref (self));
+  }
+#else
+  /* GtkFileChooserNative goes through the file-chooser portal on 4.8 */
   g_clear_object (&self->chooser);
   self->chooser = GTK_NATIVE_DIALOG (gtk_file_chooser_native_new (title, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                                                   GTK_FILE_CHOOSER_ACTION_OPEN,
@@ -297,6 +324,7 @@ add_clicked (SbAttachmentSlot *self)
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response), self);
   gtk_native_dialog_show (self->chooser);
+#endif
 }
 
 void
