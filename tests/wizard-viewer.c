@@ -1,8 +1,8 @@
 /* wizard-viewer.c — opens a draft in the wizard widget, for looking at it
  *
  * A test-only program (the application window is SbWindow): run it from the
- * build folder as `tests/wizard-viewer DRAFT.json`. Changes are saved back to
- * the draft file when the window is closed.
+ * build folder as `tests/wizard-viewer [--focus JSON-PATH] DRAFT.json`.
+ * Changes are saved back to the draft file when the window is closed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,17 +39,28 @@ main (int    argc,
   g_autoptr(SbDraft) draft = NULL;
   g_autoptr(GError) error = NULL;
   GtkWidget *window;
+  GtkWidget *wizard;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  const char *focus = NULL;
+
+  if (argc == 4 && g_str_equal (argv[1], "--focus"))
+    {
+      focus = argv[2];
+      argv[1] = argv[3];
+      argc = 2;
+    }
   if (argc != 2)
     {
-      g_printerr ("usage: wizard-viewer DRAFT.json\n");
+      g_printerr ("usage: wizard-viewer [--focus JSON-PATH] DRAFT.json\n");
       return 2;
     }
+  g_set_prgname ("wizard-viewer");
+  g_set_application_name ("wizard-viewer");
   if (!gtk_init_check ())
     {
       g_printerr ("wizard-viewer: no display\n");
@@ -68,9 +79,12 @@ main (int    argc,
 
   window = adw_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 760);
-  adw_window_set_content (ADW_WINDOW (window), sb_wizard_new (draft));
+  wizard = sb_wizard_new (draft);
+  adw_window_set_content (ADW_WINDOW (window), wizard);
   g_signal_connect (window, "close-request", G_CALLBACK (close_request), draft);
   gtk_window_present (GTK_WINDOW (window));
+  if (focus != NULL && !sb_wizard_focus_path (SB_WIZARD (wizard), focus))
+    g_printerr ("wizard-viewer: nothing to focus at %s\n", focus);
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   return 0;
