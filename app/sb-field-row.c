@@ -313,6 +313,30 @@ day_selected (GtkCalendar *calendar,
   _sb_wizard_check_now (self->wizard);
 }
 
+/* The calendar opens on the date typed, when there is one. */
+static void
+calendar_shown (GtkWidget  *popover,
+                SbFieldRow *self)
+{
+  GtkCalendar *calendar = GTK_CALENDAR (gtk_popover_get_child (GTK_POPOVER (popover)));
+  SbValue *value = sb_field_row_get_value (self);
+  int year, month, day;
+
+  if (value == NULL || sb_value_get_kind (value) != SB_VALUE_DATE)
+    return;
+  sb_date_to_ymd (sb_value_get_date (value), &year, &month, &day);
+  {
+    g_autoptr(GDateTime) date = g_date_time_new_utc (year, month, day, 0, 0, 0);
+
+    if (date != NULL)
+      {
+        g_signal_handlers_block_by_func (calendar, day_selected, self);
+        gtk_calendar_select_day (calendar, date);
+        g_signal_handlers_unblock_by_func (calendar, day_selected, self);
+      }
+  }
+}
+
 static void
 build_entry (SbFieldRow *self)
 {
@@ -365,6 +389,7 @@ build_entry (SbFieldRow *self)
       gtk_popover_set_child (GTK_POPOVER (popover), calendar);
       gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
       g_signal_connect (calendar, "day-selected", G_CALLBACK (day_selected), self);
+      g_signal_connect (popover, "show", G_CALLBACK (calendar_shown), self);
       gtk_box_append (GTK_BOX (box), button);
     }
 

@@ -539,6 +539,55 @@ test_nantong_money (void)
 }
 
 static void
+count_step (SbWizard *wizard,
+            guint    *steps)
+{
+  (*steps)++;
+}
+
+static void
+test_navigation (void)
+{
+  Fixture fixture = { 0 };
+  GtkWidget *next;
+  GtkWidget *list;
+  guint steps = 0;
+
+  open_wizard (&fixture, new_draft (&fixture, "nantong-2023-qianzhan"));
+  g_signal_connect (fixture.wizard, "step-changed", G_CALLBACK (count_step), &steps);
+  next = g_object_get_data (G_OBJECT (fixture.wizard), "next-button");
+  list = find_descendant (GTK_WIDGET (fixture.wizard), GTK_TYPE_LIST_BOX);
+
+  g_assert_true (gtk_widget_is_sensitive (next));
+  g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (list)) == gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.previous", NULL);
+  g_assert_cmpuint (steps, ==, 0);
+  gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.next", NULL);
+  g_assert_cmpuint (steps, ==, 1);
+  g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (list)) == gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1));
+  /* the new step's first field has the focus */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture.window)),
+                                         GTK_WIDGET (row_at (&fixture, "$.values.applicant"))));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.previous", NULL);
+  g_assert_cmpuint (steps, ==, 2);
+  /* before the review step, an empty required field is not flagged */
+  g_assert_true (shows_problem (&fixture, "$.values.project_name", "required"));
+  g_assert_false (shows_text (GTK_WIDGET (row_at (&fixture, "$.values.project_name")),
+                              sb_problem_get_message (g_ptr_array_index (problems_at (&fixture, "$.values.project_name"), 0),
+                                                      sb_prefer_chinese ())));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.review", NULL);
+  g_assert_cmpuint (steps, ==, 3);
+  g_assert_false (gtk_widget_is_sensitive (next));
+  /* on review, empty required fields are flagged too */
+  g_assert_true (shows_problem (&fixture, "$.values.project_name", "required"));
+  g_assert_true (sb_wizard_focus_path (fixture.wizard, "$.values.project_name"));
+  g_assert_true (shows_text (GTK_WIDGET (row_at (&fixture, "$.values.project_name")),
+                             sb_problem_get_message (g_ptr_array_index (problems_at (&fixture, "$.values.project_name"), 0),
+                                                     sb_prefer_chinese ())));
+  close_wizard (&fixture);
+}
+
+static void
 test_nantong_fill (void)
 {
   Fixture fixture = { 0 };
@@ -1064,6 +1113,7 @@ main (int    argc,
   catalog = sb_catalog_new_default ();
 
   g_test_add_func ("/wizard/nantong-money", test_nantong_money);
+  g_test_add_func ("/wizard/navigation", test_navigation);
   g_test_add_func ("/wizard/nantong-fill", test_nantong_fill);
   g_test_add_func ("/wizard/relevance-keeps-values", test_relevance_keeps_values);
   g_test_add_func ("/wizard/jingdezhen-table", test_jingdezhen_table);
