@@ -575,8 +575,20 @@ test_navigation (void)
   g_assert_false (shows_text (GTK_WIDGET (row_at (&fixture, "$.values.project_name")),
                               sb_problem_get_message (g_ptr_array_index (problems_at (&fixture, "$.values.project_name"), 0),
                                                       sb_prefer_chinese ())));
+  /* Ctrl+F: a field found by its label, in either language */
+  {
+    GtkWidget *search = find_descendant (GTK_WIDGET (fixture.wizard), GTK_TYPE_SEARCH_ENTRY);
+
+    gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.search", NULL);
+    gtk_editable_set_text (GTK_EDITABLE (search), "研发总投入");
+    g_signal_emit_by_name (search, "search-changed");
+    g_signal_emit_by_name (search, "activate");
+    g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture.window)),
+                                           GTK_WIDGET (row_at (&fixture, "$.values.total_investment"))));
+    g_assert_cmpuint (steps, ==, 3);
+  }
   gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.review", NULL);
-  g_assert_cmpuint (steps, ==, 3);
+  g_assert_cmpuint (steps, ==, 4);
   g_assert_false (gtk_widget_is_sensitive (next));
   /* on review, empty required fields are flagged too */
   g_assert_true (shows_problem (&fixture, "$.values.project_name", "required"));
