@@ -520,12 +520,40 @@ fill_dropdown (SbFieldRow *self)
   self->updating = FALSE;
 }
 
+/* Option labels can be long (a guide's direction, a kind of base): they
+ * wrap instead of being cut off. */
+static void
+setup_option (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 70);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_option (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  GtkStringObject *option = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (option));
+}
+
 static void
 build_choice (SbFieldRow *self)
 {
   g_autoptr(GtkExpression) expression = gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string");
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
 
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_option), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_option), NULL);
   self->dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
+  gtk_drop_down_set_factory (self->dropdown, factory);
   gtk_drop_down_set_expression (self->dropdown, expression);
   if (sb_field_get_options (self->field)->len > 12)
     gtk_drop_down_set_enable_search (self->dropdown, TRUE);
