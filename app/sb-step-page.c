@@ -23,6 +23,7 @@ struct _SbStepPage
 
   int                index;
   GPtrArray         *parts;
+  guint              scroll_tries;
 };
 
 G_DEFINE_FINAL_TYPE (SbStepPage, sb_step_page, GTK_TYPE_BOX)
@@ -108,6 +109,36 @@ void
 sb_step_page_scroll_to_top (SbStepPage *self)
 {
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), 0);
+}
+
+static gboolean
+scroll_tick (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       data)
+{
+  SbStepPage *self = SB_STEP_PAGE (widget);
+  GtkWidget *target = data;
+  GtkWidget *viewport = gtk_scrolled_window_get_child (self->scrolled);
+  GtkWidget *content = viewport ? gtk_widget_get_first_child (viewport) : NULL;
+  graphene_point_t point;
+
+  if (content == NULL || gtk_widget_get_root (target) == NULL)
+    return G_SOURCE_REMOVE;
+  /* not laid out yet: the next frame */
+  if (gtk_widget_get_width (target) == 0 && ++self->scroll_tries < 10)
+    return G_SOURCE_CONTINUE;
+  if (gtk_widget_compute_point (target, content, &GRAPHENE_POINT_INIT (0, 0), &point))
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), MAX (0, point.y - 12));
+  return G_SOURCE_REMOVE;
+}
+
+void
+sb_step_page_scroll_to (SbStepPage *self,
+                        GtkWidget  *widget)
+{
+  /* once the page is laid out: it may have been shown just now */
+  self->scroll_tries = 0;
+  gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick, g_object_ref (widget), g_object_unref);
 }
 
 static void

@@ -24,5 +24,8 @@ void        sb_step_page_update     (SbStepPage  *self);
 /* The field rows (SbFieldRow) and attachment slots of the page. */
 GPtrArray  *sb_step_page_get_parts  (SbStepPage  *self);
 void        sb_step_page_scroll_to_top (SbStepPage *self);
+/* Brings widget into view once the page is laid out. */
+void        sb_step_page_scroll_to  (SbStepPage  *self,
+                                     GtkWidget   *widget);
 
 G_END_DECLS

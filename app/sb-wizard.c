@@ -617,6 +617,8 @@ focus_widget (SbWizard  *self,
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (GTK_IS_WINDOW (root))
     gtk_window_set_focus_visible (GTK_WINDOW (root), TRUE);
+  if (SB_IS_STEP_PAGE (g_ptr_array_index (self->pages, page)))
+    sb_step_page_scroll_to (g_ptr_array_index (self->pages, page), widget);
   if (SB_IS_FIELD_ROW (widget))
     return sb_field_row_focus (SB_FIELD_ROW (widget));
   return gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);

@@ -16,6 +16,16 @@
 #include "sb-wizard.h"
 
 static gboolean done;
+static char *focus_path;
+
+/* after the first frames, as a person would activate a review row */
+static gboolean
+focus_later (gpointer wizard)
+{
+  if (!sb_wizard_focus_path (SB_WIZARD (wizard), focus_path))
+    g_printerr ("wizard-viewer: nothing to focus at %s\n", focus_path);
+  return G_SOURCE_REMOVE;
+}
 
 static gboolean
 close_request (GtkWindow *window,
@@ -83,8 +93,11 @@ main (int    argc,
   adw_window_set_content (ADW_WINDOW (window), wizard);
   g_signal_connect (window, "close-request", G_CALLBACK (close_request), draft);
   gtk_window_present (GTK_WINDOW (window));
-  if (focus != NULL && !sb_wizard_focus_path (SB_WIZARD (wizard), focus))
-    g_printerr ("wizard-viewer: nothing to focus at %s\n", focus);
+  if (focus != NULL)
+    {
+      focus_path = g_strdup (focus);
+      g_timeout_add (500, focus_later, wizard);
+    }
   while (!done)
     g_main_context_iteration (NULL, TRUE);
   return 0;
