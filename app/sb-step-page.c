@@ -24,6 +24,7 @@ struct _SbStepPage
   int                index;
   GPtrArray         *parts;
   guint              scroll_tries;
+  guint              scroll_tick;
 };
 
 G_DEFINE_FINAL_TYPE (SbStepPage, sb_step_page, GTK_TYPE_BOX)
@@ -123,12 +124,23 @@ scroll_tick (GtkWidget     *widget,
   graphene_point_t point;
 
   if (content == NULL || gtk_widget_get_root (target) == NULL)
-    return G_SOURCE_REMOVE;
+    {
+      self->scroll_tick = 0;
+      return G_SOURCE_REMOVE;
+    }
   /* not laid out yet: the next frame */
   if (gtk_widget_get_width (target) == 0 && ++self->scroll_tries < 10)
     return G_SOURCE_CONTINUE;
   if (gtk_widget_compute_point (target, content, &GRAPHENE_POINT_INIT (0, 0), &point))
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled), MAX (0, point.y - 12));
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled);
+
+      /* the adjustment follows the layout a frame later */
+      if (gtk_adjustment_get_upper (adjustment) < gtk_widget_get_height (content) && ++self->scroll_tries < 10)
+        return G_SOURCE_CONTINUE;
+      gtk_adjustment_set_value (adjustment, MAX (0, point.y - 12));
+    }
+  self->scroll_tick = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -138,7 +150,10 @@ sb_step_page_scroll_to (SbStepPage *self,
 {
   /* once the page is laid out: it may have been shown just now */
   self->scroll_tries = 0;
-  gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick, g_object_ref (widget), g_object_unref);
+  /* only the last jump counts */
+  if (self->scroll_tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->scroll_tick);
+  self->scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self), scroll_tick, g_object_ref (widget), g_object_unref);
 }
 
 static void

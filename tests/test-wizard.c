@@ -21,6 +21,7 @@
 #include "sb-field-row.h"
 #include "sb-json.h"
 #include "sb-review-page.h"
+#include "sb-step-page.h"
 #include "sb-table-editor.h"
 #include "sb-wizard-private.h"
 
@@ -722,6 +723,23 @@ test_review_jump_and_acknowledge (void)
   g_assert_true (sb_wizard_focus_path (fixture.wizard, "$.values.budget_items[1].subsidy_amount"));
   focus = gtk_root_get_focus (GTK_ROOT (fixture.window));
   g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (row_at (&fixture, "$.values.budget_items[1].subsidy_amount"))));
+
+  /* a field far down its page is scrolled into view */
+  g_assert_true (sb_wizard_focus_path (fixture.wizard, "$.values.self_funds_declaration"));
+  for (guint i = 0; i < 3; i++)
+    {
+      spin (20);
+      gtk_test_widget_wait_for_draw (fixture.window);
+    }
+  {
+    GtkWidget *target = GTK_WIDGET (row_at (&fixture, "$.values.self_funds_declaration"));
+    GtkWidget *page = gtk_widget_get_ancestor (target, SB_TYPE_STEP_PAGE);
+    graphene_point_t point;
+
+    g_assert_true (gtk_widget_compute_point (target, page, &GRAPHENE_POINT_INIT (0, 0), &point));
+    g_assert_cmpfloat (point.y, >=, 0);
+    g_assert_cmpfloat (point.y, <, gtk_widget_get_height (page));
+  }
 
   /* activating a review row goes to its field, as a person does it */
   {
