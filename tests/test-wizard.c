@@ -843,6 +843,78 @@ count_unnamed (GtkWidget *widget)
 }
 
 static void
+test_attachment_refused (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *empty = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *fake = NULL;
+  g_autofree char *good = sample_path ("attachments/nantong-legal-rep.pdf");
+  g_autofree char *copies = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *slot;
+  GPtrArray *refs;
+  SbAttachmentRef *ref;
+
+  open_wizard (&fixture, new_draft (&fixture, "nantong-2023-qianzhan"));
+  slot = _sb_wizard_lookup_path (fixture.wizard, "$.attachments.legal_rep_proof");
+  g_assert_true (SB_IS_ATTACHMENT_SLOT (slot));
+  empty = g_build_filename (fixture.folder, "..", "shenbao-empty.pdf", NULL);
+  text = g_build_filename (g_get_tmp_dir (), "shenbao-notes.txt", NULL);
+  fake = g_build_filename (g_get_tmp_dir (), "shenbao-fake.pdf", NULL);
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+  g_assert_true (g_file_set_contents (text, "notes", -1, NULL));
+  g_assert_true (g_file_set_contents (fake, "not a PDF at all", -1, NULL));
+
+  /* each refused with the core's own message, and nothing kept */
+  g_clear_object (&file);
+  file = g_file_new_for_path (empty);
+  g_assert_false (sb_attachment_slot_add_file (SB_ATTACHMENT_SLOT (slot), file, &error));
+  g_assert_nonnull (strstr (error->message, "empty"));
+  g_clear_error (&error);
+  g_clear_object (&file);
+  file = g_file_new_for_path (text);
+  g_assert_false (sb_attachment_slot_add_file (SB_ATTACHMENT_SLOT (slot), file, &error));
+  g_assert_nonnull (strstr (error->message, "accepted format"));
+  g_clear_error (&error);
+  g_clear_object (&file);
+  file = g_file_new_for_path (fake);
+  g_assert_false (sb_attachment_slot_add_file (SB_ATTACHMENT_SLOT (slot), file, &error));
+  g_assert_nonnull (strstr (error->message, "does not contain pdf data"));
+  g_clear_error (&error);
+  refs = sb_draft_get_attachments (fixture.draft, "legal_rep_proof");
+  g_assert_true (refs == NULL || refs->len == 0);
+  copies = g_build_filename (fixture.folder, "attachments", NULL);
+  {
+    g_autoptr(GDir) dir = g_dir_open (copies, 0, NULL);
+
+    g_assert_true (dir == NULL || g_dir_read_name (dir) == NULL);
+  }
+
+  /* a real PDF is copied into the draft's folder with its size and SHA-256 */
+  g_clear_object (&file);
+  file = g_file_new_for_path (good);
+  g_assert_true (sb_attachment_slot_add_file (SB_ATTACHMENT_SLOT (slot), file, &error));
+  g_assert_no_error (error);
+  refs = sb_draft_get_attachments (fixture.draft, "legal_rep_proof");
+  g_assert_cmpuint (refs->len, ==, 1);
+  ref = g_ptr_array_index (refs, 0);
+  g_assert_cmpstr (ref->file, ==, "attachments/nantong-legal-rep.pdf");
+  g_assert_cmpstr (ref->sha256, ==, "d4dbcc5f50e47205429187cf5989d8950a6f2790bb8606c781672208e9a8bb0a");
+  g_assert_cmpint (ref->size, ==, 622);
+  {
+    g_autofree char *copy = g_build_filename (fixture.folder, ref->file, NULL);
+
+    g_assert_true (g_file_test (copy, G_FILE_TEST_IS_REGULAR));
+  }
+  g_unlink (empty);
+  g_unlink (text);
+  g_unlink (fake);
+  close_wizard (&fixture);
+}
+
+static void
 test_accessibility (void)
 {
   Fixture fixture = { 0 };
@@ -1149,6 +1221,7 @@ main (int    argc,
   g_test_add_func ("/wizard/jingdezhen-table", test_jingdezhen_table);
   g_test_add_func ("/wizard/review-jump", test_review_jump_and_acknowledge);
   g_test_add_func ("/wizard/acknowledge-warning", test_acknowledge_warning);
+  g_test_add_func ("/wizard/attachment-refused", test_attachment_refused);
   g_test_add_func ("/wizard/accessibility", test_accessibility);
   g_test_add_func ("/wizard/samples-match-validate", test_samples_match_validate);
   g_test_add_func ("/wizard/cases-match-validate", test_cases_match_validate);
