@@ -1113,6 +1113,60 @@ sb_validator_is_relevant (SbValidator *self,
   return self->relevant[sb_field_get_index (field)];
 }
 
+/* Conditions evaluated over the draft of the last run, for the wizard: which
+ * steps it shows and which options it offers. An expression that cannot be
+ * computed gives unknown_result; its problem was reported by the run. */
+static Verdict
+evaluate_quietly (SbValidator *self,
+                  SbExpr      *condition)
+{
+  g_autoptr(GPtrArray) discarded = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_problem_free);
+  GPtrArray *saved = self->problems;
+  Verdict verdict;
+
+  self->problems = discarded;
+  verdict = evaluate_verdict (self, condition, "", "", "$", NULL);
+  self->problems = saved;
+  return verdict;
+}
+
+gboolean
+sb_validator_is_step_shown (SbValidator *self,
+                            guint        step_index)
+{
+  g_autoptr(GPtrArray) discarded = g_ptr_array_new_with_free_func ((GDestroyNotify) sb_problem_free);
+  GPtrArray *saved = self->problems;
+  gboolean shown;
+
+  g_return_val_if_fail (step_index < sb_call_get_steps (self->call)->len, FALSE);
+  if (self->draft == NULL)
+    return FALSE;
+  self->problems = discarded;
+  shown = step_is_shown (self, (int) step_index);
+  self->problems = saved;
+  return shown;
+}
+
+gboolean
+sb_validator_check_condition (SbValidator *self,
+                              SbExpr      *condition,
+                              gboolean     unknown_result)
+{
+  if (condition == NULL)
+    return TRUE;
+  if (self->draft == NULL)
+    return unknown_result;
+  switch (evaluate_quietly (self, condition))
+    {
+    case VERDICT_TRUE:
+      return TRUE;
+    case VERDICT_FALSE:
+      return FALSE;
+    default:
+      return unknown_result;
+    }
+}
+
 void
 sb_problems_count (GPtrArray *problems,
                    guint     *errors,

@@ -34,6 +34,14 @@ gboolean        sb_validator_is_relevant         (SbValidator      *self,
  * SbNotice*, owned by the call. */
 GPtrArray      *sb_validator_get_notices         (SbValidator      *self,
                                                   SbAudience        audience);
+/* After a run, over the same draft: whether a step is shown, and the verdict
+ * of a condition (an option's or attachment's `relevant`), unknown_result
+ * when it cannot be decided yet. */
+gboolean        sb_validator_is_step_shown       (SbValidator      *self,
+                                                  guint             step_index);
+gboolean        sb_validator_check_condition     (SbValidator      *self,
+                                                  SbExpr           *condition,
+                                                  gboolean          unknown_result);
 
 void            sb_problems_count                (GPtrArray        *problems,
                                                   guint            *errors,
