@@ -102,6 +102,7 @@ report_problems (SbDraft   *draft,
  * PDF written after it. */
 static int
 export_bundle (SbDraft     *draft,
+               SbValidator *validator,
                GPtrArray   *problems,
                const char  *out_path,
                const char  *passphrase_file,
@@ -135,7 +136,8 @@ export_bundle (SbDraft     *draft,
       g_print (_("A signing key was made: %s\n"), key_name);
     }
 
-  if (!sb_bundle_export (draft, key, out, problems, &digest, &error))
+  /* each attachment must still be what validation read */
+  if (!sb_bundle_export_validated (draft, key, out, validator, problems, &digest, &error))
     {
       sb_cli_print_error ("shenbao export", error);
       return SB_EXIT_UNREADABLE;
@@ -223,6 +225,6 @@ sb_cli_run_export (int    argc,
     return SB_EXIT_PROBLEMS;
 
   /* the bundle first, so that a PDF written next can carry its digest */
-  status = export_bundle (draft, problems, bundle, passphrase_file, &digest);
+  status = export_bundle (draft, validator, problems, bundle, passphrase_file, &digest);
   return status;
 }

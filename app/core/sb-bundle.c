@@ -354,27 +354,59 @@ write_file_base64 (Writer             *writer,
   return !writer->failed;
 }
 
+/* What the file must still be when it is streamed: what validation read
+ * (@validator), else what the draft recorded on attaching, else what it
+ * hashes to just before (size -1: not known). */
+static gboolean
+expected_digest (SbApplicationFile  *file,
+                 SbValidator        *validator,
+                 char              **sha256,
+                 gint64             *size,
+                 GError            **error)
+{
+  const char *seen = NULL;
+
+  *size = -1;
+  if (validator != NULL && sb_validator_get_file_digest (validator, file->file, size, &seen))
+    {
+      *sha256 = g_strdup (seen);
+      return TRUE;
+    }
+  if (file->recorded_sha256 != NULL && is_sha256_hex (file->recorded_sha256))
+    {
+      *sha256 = g_strdup (file->recorded_sha256);
+      *size = file->recorded_size;
+      return TRUE;
+    }
+  return sb_sha256_file (file->file, sha256, NULL, error);
+}
+
+/* The file read while it was written must be the one checked before:
+ * else the bundle would carry content validation never saw. */
 static gboolean
 check_unchanged (SbApplicationFile  *file,
                  const char         *expected,
+                 gint64              expected_size,
                  GError            **error)
 {
   g_autofree char *name = NULL;
 
-  if (g_str_equal (file->sha256, expected))
+  if (g_str_equal (file->sha256, expected) && (expected_size < 0 || file->size == expected_size))
     return TRUE;
   name = g_file_get_parse_name (file->file);
   g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
-               _("%s: the file changed while it was being exported; export again"), name);
+               _("%s (attachment “%s”): the file changed after it was checked (its size or SHA-256 "
+                 "differs); nothing was written, export again"), name, file->slot);
   return FALSE;
 }
 
 /* files first, so that each is read once while it is written: its key,
- * the SHA-256, is what the draft recorded (and validation confirmed), or
- * hashed just before */
+ * the SHA-256, is what validation read (or the draft recorded, or it
+ * hashed to just before), and what streaming hashes must match it */
 static gboolean
-write_files (Writer     *writer,
-             GPtrArray  *files)
+write_files (Writer      *writer,
+             GPtrArray   *files,
+             SbValidator *validator)
 {
   g_autoptr(GHashTable) written = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree guint8 *buffer = g_malloc (CHUNK);
@@ -386,16 +418,15 @@ write_files (Writer     *writer,
     {
       SbApplicationFile *file = g_ptr_array_index (files, i);
       g_autofree char *key = NULL;
+      gint64 size = -1;
 
-      if (file->recorded_sha256 != NULL && is_sha256_hex (file->recorded_sha256))
-        key = g_strdup (file->recorded_sha256);
-      else if (!sb_sha256_file (file->file, &key, NULL, writer->error))
+      if (!expected_digest (file, validator, &key, &size, writer->error))
         return FALSE;
 
       if (g_hash_table_contains (written, key))
         {
           if (!sb_sha256_file (file->file, &file->sha256, &file->size, writer->error) ||
-              !check_unchanged (file, key, writer->error))
+              !check_unchanged (file, key, size, writer->error))
             return FALSE;
           continue;
         }
@@ -403,7 +434,7 @@ write_files (Writer     *writer,
       write_text (writer, key);
       write_text (writer, "\":\"");
       if (!write_file_base64 (writer, file, buffer, encoded) ||
-          !check_unchanged (file, key, writer->error))
+          !check_unchanged (file, key, size, writer->error))
         return FALSE;
       write_text (writer, "\"");
       g_hash_table_add (written, file->sha256);
@@ -478,6 +509,19 @@ sb_bundle_export (SbDraft    *draft,
                   char      **application_digest,
                   GError    **error)
 {
+  return sb_bundle_export_validated (draft, key, out, NULL, problems, application_digest, error);
+}
+
+gboolean
+sb_bundle_export_validated (SbDraft      *draft,
+                            SbKey        *key,
+                            GFile        *out,
+                            SbValidator  *validator,
+                            GPtrArray    *problems,
+                            char        **application_digest,
+                            GError      **error)
+{
+  g_autoptr(SbValidator) own_validator = NULL;
   g_autoptr(GPtrArray) own_problems = NULL;
   g_autoptr(GPtrArray) files = NULL;
   g_autofree char *temporary = NULL;
@@ -503,9 +547,10 @@ sb_bundle_export (SbDraft    *draft,
       return FALSE;
     }
 
+  g_return_val_if_fail (validator == NULL || problems != NULL, FALSE);
   if (problems == NULL)
     {
-      g_autoptr(SbValidator) validator = sb_validator_new (sb_draft_get_call (draft));
+      validator = own_validator = sb_validator_new (sb_draft_get_call (draft));
       problems = own_problems = sb_validator_validate (validator, draft, SB_VALIDATE_FILES);
     }
   sb_problems_count (problems, &errors, &warnings, &infos);
@@ -536,7 +581,7 @@ sb_bundle_export (SbDraft    *draft,
   setvbuf (writer.out, NULL, _IOFBF, READ_BUFFER);
 
   write_text (&writer, "{\"format\":\"" SB_BUNDLE_FORMAT "\",\"format_version\":1,\n");
-  ok = write_files (&writer, files) &&
+  ok = write_files (&writer, files, validator) &&
        write_rest (&writer, draft, key, files, problems, application_digest);
 
   if (ok && (fflush (writer.out) != 0 || fsync (fileno (writer.out)) != 0))
