@@ -271,7 +271,7 @@ sign_manifest (SbKey       *key,
 
 typedef struct {
   FILE       *out;
-  const char *path;     /* the temporary file, for messages */
+  const char *path;     /* the final name, for messages: the temporary one means nothing to the user */
   GError    **error;
   gboolean    failed;
 } Writer;
@@ -577,7 +577,7 @@ sb_bundle_export_validated (SbDraft      *draft,
       return FALSE;
     }
   writer.out = fdopen (fd, "w");
-  writer.path = temporary;
+  writer.path = path;
   setvbuf (writer.out, NULL, _IOFBF, READ_BUFFER);
 
   write_text (&writer, "{\"format\":\"" SB_BUNDLE_FORMAT "\",\"format_version\":1,\n");
@@ -587,13 +587,13 @@ sb_bundle_export_validated (SbDraft      *draft,
   if (ok && (fflush (writer.out) != 0 || fsync (fileno (writer.out)) != 0))
     {
       int saved = errno;
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"), temporary, g_strerror (saved));
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"), path, g_strerror (saved));
       ok = FALSE;
     }
   if (fclose (writer.out) != 0 && ok)
     {
       int saved = errno;
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"), temporary, g_strerror (saved));
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"), path, g_strerror (saved));
       ok = FALSE;
     }
   if (ok && g_rename (temporary, path) != 0)
