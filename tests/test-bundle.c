@@ -743,7 +743,7 @@ assert_export_refuses_change (SbKey       *key,
   g_autoptr(SbValidator) validator = sb_validator_new (sb_draft_get_call (draft));
   g_autoptr(GPtrArray) problems = NULL;
   g_autofree char *attachment_path = in_tmp (attachment);
-  g_autofree char *path = in_tmp ("changed.shenbao.json");
+  g_autofree char *path = in_tmp ("attachment-changed.shenbao.json");
   g_autoptr(GFile) out = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
@@ -767,7 +767,7 @@ assert_export_refuses_change (SbKey       *key,
   /* nothing under the final name, no temporary file beside it */
   dir = g_dir_open (tmpdir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
-    g_assert_false (g_str_has_prefix (name, "changed.shenbao.json"));
+    g_assert_false (g_str_has_prefix (name, "attachment-changed.shenbao.json"));
 }
 
 static void
@@ -793,7 +793,7 @@ test_export_attachment_changed (void)
     g_autoptr(SbDraft) draft = load_draft ("changing-draft.json");
     g_autoptr(SbValidator) validator = sb_validator_new (sb_draft_get_call (draft));
     g_autoptr(GPtrArray) problems = sb_validator_validate (validator, draft, SB_VALIDATE_FILES);
-    g_autofree char *path = in_tmp ("changed.shenbao.json");
+    g_autofree char *path = in_tmp ("attachment-changed.shenbao.json");
     g_autoptr(GFile) out = g_file_new_for_path (path);
     g_autoptr(GError) error = NULL;
     g_autofree char *digest = NULL;
@@ -801,7 +801,7 @@ test_export_attachment_changed (void)
 
     g_assert_true (sb_bundle_export_validated (draft, key, out, validator, problems, &digest, &error));
     g_assert_no_error (error);
-    report = verify_file ("changed.shenbao.json", key);
+    report = verify_file ("attachment-changed.shenbao.json", key);
     g_assert_cmpint (report->integrity, ==, SB_BUNDLE_INTACT);
     g_unlink (path);
   }
