@@ -726,7 +726,7 @@ test_export_failure_leaves_nothing (void)
   g_assert_null (digest);
   dir = g_dir_open (tmpdir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
-    g_assert_false (g_str_has_prefix (name, "failed.shenbao.json"));
+    g_assert_null (strstr (name, "failed.shenbao.json"));
 }
 
 /* An attachment that changes between validation and export: the bytes
@@ -767,7 +767,7 @@ assert_export_refuses_change (SbKey       *key,
   /* nothing under the final name, no temporary file beside it */
   dir = g_dir_open (tmpdir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
-    g_assert_false (g_str_has_prefix (name, "attachment-changed.shenbao.json"));
+    g_assert_null (strstr (name, "attachment-changed.shenbao.json"));
 }
 
 static void

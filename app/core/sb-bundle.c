@@ -489,18 +489,6 @@ write_rest (Writer    *writer,
   return !writer->failed;
 }
 
-static void
-sync_directory_of (const char *path)
-{
-  g_autofree char *directory = g_path_get_dirname (path);
-  int fd = g_open (directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  if (fd < 0)
-    return;
-  fsync (fd);
-  g_close (fd, NULL);
-}
-
 gboolean
 sb_bundle_export (SbDraft    *draft,
                   SbKey      *key,
@@ -567,9 +555,9 @@ sb_bundle_export_validated (SbDraft      *draft,
   files = sb_application_list_files (draft);
 
   /* never a partial file under the final name: a temporary file next to
-   * it, synced, then renamed over it */
-  temporary = g_strdup_printf ("%s.XXXXXX", path);
-  fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0600);
+   * it (locked and named as a draft's save, so that the next export
+   * removes one a killed export left), synced, then renamed over it */
+  fd = sb_storage_open_temporary (path, &temporary);
   if (fd < 0)
     {
       int saved = errno;
@@ -590,18 +578,16 @@ sb_bundle_export_validated (SbDraft      *draft,
       g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"), path, g_strerror (saved));
       ok = FALSE;
     }
-  if (fclose (writer.out) != 0 && ok)
-    {
-      int saved = errno;
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"), path, g_strerror (saved));
-      ok = FALSE;
-    }
+  /* renamed while still open: the lock keeps another export from taking
+   * it for a stale one; everything is flushed, so closing cannot fail to
+   * write */
   if (ok && g_rename (temporary, path) != 0)
     {
       int saved = errno;
       g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: could not be written: %s"), path, g_strerror (saved));
       ok = FALSE;
     }
+  fclose (writer.out);
   if (!ok)
     {
       g_unlink (temporary);
@@ -609,7 +595,7 @@ sb_bundle_export_validated (SbDraft      *draft,
         g_clear_pointer (application_digest, g_free);
       return FALSE;
     }
-  sync_directory_of (path);
+  sb_storage_finish (path);
   return TRUE;
 }
 
