@@ -92,20 +92,38 @@ is_sha256_hex (const char *text)
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
+/* the two characters of each 12-bit value: half the look-ups */
+static char pair_table[4096][2];
+
+static void
+init_pair_table (void)
+{
+  for (guint v = 0; v < 4096; v++)
+    {
+      pair_table[v][0] = alphabet[v >> 6];
+      pair_table[v][1] = alphabet[v & 63];
+    }
+}
+
 static gsize
 base64_encode (const guint8 *in,
                gsize         length,
                char         *out)
 {
+  static gsize initialised = 0;
   gsize o = 0, i = 0;
 
-  for (; i + 3 <= length; i += 3)
+  if (g_once_init_enter (&initialised))
     {
-      guint32 v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-      out[o++] = alphabet[v >> 18];
-      out[o++] = alphabet[(v >> 12) & 63];
-      out[o++] = alphabet[(v >> 6) & 63];
-      out[o++] = alphabet[v & 63];
+      init_pair_table ();
+      g_once_init_leave (&initialised, 1);
+    }
+  for (; i + 3 <= length; i += 3, o += 4)
+    {
+      guint32 v = ((guint32) in[i] << 16) | ((guint32) in[i + 1] << 8) | in[i + 2];
+
+      memcpy (out + o, pair_table[v >> 12], 2);
+      memcpy (out + o + 2, pair_table[v & 0xFFF], 2);
     }
   if (length - i == 1)
     {
