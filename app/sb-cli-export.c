@@ -1,8 +1,8 @@
 /* sb-cli-export.c — `shenbao export DRAFT [--bundle OUT] [--pdf OUT]`
  *
- * The bundle part lives in export_bundle(); the PDF part joins it as its
- * own function. With both, the bundle is written first so that the PDF
- * can carry its digest.
+ * The bundle part lives in export_bundle(), the PDF part in sb-cli-pdf.c.
+ * With both, the bundle is written first so that the PDF's QR code carries
+ * the signing key's fingerprint beside the application digest both show.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -105,6 +105,7 @@ report_problems (SbDraft   *draft,
  * fingerprint, for the QR code of a PDF written after it. */
 static int
 export_bundle (SbDraft     *draft,
+               SbValidator *validator,
                GPtrArray   *problems,
                const char  *out_path,
                const char  *passphrase_file,
@@ -138,7 +139,8 @@ export_bundle (SbDraft     *draft,
       g_print (_("A signing key was made: %s\n"), key_name);
     }
 
-  if (!sb_bundle_export (draft, key, out, problems, &digest, &error))
+  /* each attachment must still be what validation read */
+  if (!sb_bundle_export_validated (draft, key, out, validator, problems, &digest, &error))
     {
       sb_cli_print_error ("shenbao export", error);
       return SB_EXIT_UNREADABLE;
@@ -232,7 +234,7 @@ sb_cli_run_export (int    argc,
   /* the bundle first, so that the PDF written next carries its key's
    * fingerprint beside the application digest they share */
   if (bundle != NULL)
-    status = export_bundle (draft, problems, bundle, passphrase_file, &fingerprint);
+    status = export_bundle (draft, validator, problems, bundle, passphrase_file, &fingerprint);
   if (status == SB_EXIT_OK && pdf != NULL)
     status = sb_cli_export_pdf (draft, pdf, time_text, font, heading_font, fingerprint);
   return status;

@@ -731,7 +731,85 @@ test_export_failure_leaves_nothing (void)
   g_assert_null (digest);
   dir = g_dir_open (tmpdir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
-    g_assert_false (g_str_has_prefix (name, "failed.shenbao.json"));
+    g_assert_null (strstr (name, "failed.shenbao.json"));
+}
+
+/* An attachment that changes between validation and export: the bytes
+ * streamed into the bundle must be the ones validation read, whether the
+ * size changes or only the content (same size, another SHA-256). */
+static void
+assert_export_refuses_change (SbKey       *key,
+                              const char  *draft_name,
+                              const char  *attachment,
+                              const char  *replacement,
+                              gsize        replacement_length)
+{
+  g_autoptr(SbDraft) draft = load_draft (draft_name);
+  g_autoptr(SbValidator) validator = sb_validator_new (sb_draft_get_call (draft));
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autofree char *attachment_path = in_tmp (attachment);
+  g_autofree char *path = in_tmp ("attachment-changed.shenbao.json");
+  g_autoptr(GFile) out = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  char *digest = NULL;
+  guint errors, warnings, infos;
+  const char *name;
+
+  problems = sb_validator_validate (validator, draft, SB_VALIDATE_FILES);
+  sb_problems_count (problems, &errors, &warnings, &infos);
+  g_assert_cmpuint (errors, ==, 0);
+
+  /* the file changes after validation read it, before export reads it */
+  g_assert_true (set_contents (attachment_path, replacement, replacement_length, NULL));
+
+  g_assert_false (sb_bundle_export_validated (draft, key, out, validator, problems, &digest, &error));
+  g_assert_error (error, SB_ERROR, SB_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, attachment_path));
+  g_assert_nonnull (strstr (error->message, "attachment “plan”"));
+  g_assert_nonnull (strstr (error->message, "changed after it was checked"));
+  g_assert_null (digest);
+  /* nothing under the final name, no temporary file beside it */
+  dir = g_dir_open (tmpdir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_null (strstr (name, "attachment-changed.shenbao.json"));
+}
+
+static void
+test_export_attachment_changed (void)
+{
+  g_autoptr(SbKey) key = sb_key_generate ();
+  g_autofree char *plan = read_text ("plan.pdf", NULL);
+  gsize length = strlen (plan);
+  g_autofree char *same_size = g_strdup (plan);
+  g_autofree char *longer = g_strconcat (plan, "% appended after validation\n", NULL);
+
+  write_variant ("changing-draft.json", "\"plan.pdf\"", "\"changing-plan.pdf\"");
+  /* same size, one byte different: only the SHA-256 tells */
+  same_size[length - 2] ^= 0x01;
+  write_text ("changing-plan.pdf", plan);
+  assert_export_refuses_change (key, "changing-draft.json", "changing-plan.pdf", same_size, length);
+  write_text ("changing-plan.pdf", plan);
+  assert_export_refuses_change (key, "changing-draft.json", "changing-plan.pdf", longer, strlen (longer));
+
+  /* unchanged, the same two calls export it */
+  write_text ("changing-plan.pdf", plan);
+  {
+    g_autoptr(SbDraft) draft = load_draft ("changing-draft.json");
+    g_autoptr(SbValidator) validator = sb_validator_new (sb_draft_get_call (draft));
+    g_autoptr(GPtrArray) problems = sb_validator_validate (validator, draft, SB_VALIDATE_FILES);
+    g_autofree char *path = in_tmp ("attachment-changed.shenbao.json");
+    g_autoptr(GFile) out = g_file_new_for_path (path);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *digest = NULL;
+    g_autoptr(SbBundleReport) report = NULL;
+
+    g_assert_true (sb_bundle_export_validated (draft, key, out, validator, problems, &digest, &error));
+    g_assert_no_error (error);
+    report = verify_file ("attachment-changed.shenbao.json", key);
+    g_assert_cmpint (report->integrity, ==, SB_BUNDLE_INTACT);
+    g_unlink (path);
+  }
 }
 
 /* A key made by openssl itself is imported; its public key as Shenbao
@@ -1235,6 +1313,7 @@ main (int    argc,
   g_test_add_func ("/key/commands", test_key_commands);
   g_test_add_func ("/key/passphrase-commands", test_passphrase_commands);
   g_test_add_func ("/bundle/export-failure-leaves-nothing", test_export_failure_leaves_nothing);
+  g_test_add_func ("/bundle/export-attachment-changed", test_export_attachment_changed);
   g_test_add_func ("/interop/openssl", test_openssl);
   g_test_add_func ("/interop/jose", test_jose);
   g_test_add_func ("/docs/worked-example", test_worked_example);

@@ -25,6 +25,7 @@
 #include "sb-catalog.h"
 #include "sb-draft.h"
 #include "sb-key.h"
+#include "sb-validator.h"
 
 G_BEGIN_DECLS
 
@@ -79,6 +80,19 @@ const char     *sb_bundle_integrity_to_string (SbBundleIntegrity integrity);
 gboolean        sb_bundle_export            (SbDraft      *draft,
                                              SbKey        *key,
                                              GFile        *out,
+                                             GPtrArray    *problems,
+                                             char        **application_digest,
+                                             GError      **error);
+
+/* The same, with the @validator that returned @problems (validated with
+ * SB_VALIDATE_FILES): each attachment streamed into the bundle must have
+ * the size and SHA-256 that validation read, else the export fails naming
+ * the slot and the file, and nothing is written. sb_bundle_export() with
+ * @problems NULL does this with a validator of its own. */
+gboolean        sb_bundle_export_validated  (SbDraft      *draft,
+                                             SbKey        *key,
+                                             GFile        *out,
+                                             SbValidator  *validator,
                                              GPtrArray    *problems,
                                              char        **application_digest,
                                              GError      **error);

@@ -105,6 +105,7 @@ sb_call_finalize (GObject *object)
   g_array_unref (self->quotas);
   g_array_unref (self->summary_header);
   g_clear_pointer (&self->print, sb_print_template_free);
+  g_clear_pointer (&self->print_node, json_node_unref);
   sb_text_clear (&self->summary_title);
   g_array_unref (self->summary_columns);
 
@@ -299,8 +300,11 @@ read_print (SbCall        *self,
             SbJsonReader  *reader,
             GError       **error)
 {
-  /* checked once the fields are compiled: the template names them */
-  self->print_node = sb_json_reader_node (reader, "print");
+  /* checked once the fields are compiled: the template names them; a
+   * reference of its own, as the definition's tree is freed before that */
+  JsonNode *node = sb_json_reader_node (reader, "print");
+
+  self->print_node = node != NULL ? json_node_ref (node) : NULL;
   return TRUE;
 }
 
@@ -311,7 +315,7 @@ compile_print (SbCall  *self,
   if (self->print_node == NULL)
     return TRUE;
   self->print = sb_print_template_new (self->print_node, self, self->file, "$.print", error);
-  self->print_node = NULL;
+  g_clear_pointer (&self->print_node, json_node_unref);
   return self->print != NULL;
 }
 
@@ -940,8 +944,12 @@ sb_call_new_from_bytes (GBytes      *bytes,
   if (root == NULL)
     return NULL;
 
-  if (!read_definition (self, root, error) || !compile_all (self, error) || !compute_order (self, error) ||
-      !compile_print (self, error))
+  if (!read_definition (self, root, error))
+    return NULL;
+  /* everything is copied out of the tree: free it before compiling, so
+   * that the two are never in memory together (issue 10: ~10× the input) */
+  g_clear_pointer (&root, json_node_unref);
+  if (!compile_all (self, error) || !compute_order (self, error) || !compile_print (self, error))
     return NULL;
 
   self->bytes = g_bytes_ref (bytes);

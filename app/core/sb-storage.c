@@ -192,3 +192,36 @@ sb_storage_write_atomic (GFile       *file,
   remove_stale_temps (path);
   return TRUE;
 }
+
+int
+sb_storage_open_temporary (const char  *path,
+                           char       **temporary)
+{
+  g_autofree char *directory = g_path_get_dirname (path);
+  g_autofree char *basename = g_path_get_basename (path);
+  g_autofree char *prefix = temp_prefix (basename);
+  g_autofree char *temp = g_strconcat (directory, G_DIR_SEPARATOR_S, prefix, TEMP_RANDOM, NULL);
+  int fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    return -1;
+  /* held until the writer closes it, after the rename */
+  if (flock (fd, LOCK_EX) != 0)
+    {
+      int saved_errno = errno;
+
+      close (fd);
+      g_unlink (temp);
+      errno = saved_errno;
+      return -1;
+    }
+  *temporary = g_steal_pointer (&temp);
+  return fd;
+}
+
+void
+sb_storage_finish (const char *path)
+{
+  sync_directory (path);
+  remove_stale_temps (path);
+}

@@ -13,4 +13,15 @@ gboolean sb_storage_write_atomic (GFile       *file,
                                   gsize        length,
                                   GError     **error);
 
+/* For writers that stream (the bundle export): a temporary file beside
+ * @path, named and locked as sb_storage_write_atomic() does (mode 0600),
+ * or -1 with errno set. The writer syncs it, renames it over @path, then
+ * closes it (the lock goes with the descriptor: close after the rename)
+ * or unlinks it on failure … */
+int      sb_storage_open_temporary (const char  *path,
+                                    char       **temporary);
+/* … and after the rename: syncs the folder, and removes the temporary
+ * files that killed writes of @path left. */
+void     sb_storage_finish         (const char  *path);
+
 G_END_DECLS

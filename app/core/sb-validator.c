@@ -37,7 +37,21 @@ struct _SbValidator
   SbValue         *no_rows;        /* an empty table, for tables never filled in */
   guint64          steps_left;     /* the evaluation budget of a run */
   gboolean         budget_spent;   /* and its end reported */
+  GHashTable      *seen;           /* local path → SeenFile: what SB_VALIDATE_FILES read */
 };
+
+/* An attached file as validation read it, whole. */
+typedef struct {
+  gint64  size;
+  char   *sha256;
+} SeenFile;
+
+static void
+seen_file_free (SeenFile *seen)
+{
+  g_free (seen->sha256);
+  g_free (seen);
+}
 
 G_DEFINE_FINAL_TYPE (SbValidator, sb_validator, G_TYPE_OBJECT)
 
@@ -52,6 +66,7 @@ clear_run (SbValidator *self)
     }
   for (guint i = 0; i < sb_call_get_steps (self->call)->len; i++)
     self->steps[i] = STEP_UNKNOWN;
+  g_hash_table_remove_all (self->seen);
   g_clear_object (&self->draft);
 }
 
@@ -66,6 +81,7 @@ sb_validator_finalize (GObject *object)
   g_free (self->computed);
   g_free (self->steps);
   g_clear_pointer (&self->no_rows, sb_value_unref);
+  g_clear_pointer (&self->seen, g_hash_table_unref);
   g_clear_object (&self->call);
 
   G_OBJECT_CLASS (sb_validator_parent_class)->finalize (object);
@@ -94,6 +110,7 @@ sb_validator_new (SbCall *call)
   self->computed = g_new0 (SbValue *, self->n_fields);
   self->steps = g_new0 (StepState, sb_call_get_steps (call)->len);
   self->no_rows = sb_value_new_list ();
+  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) seen_file_free);
   return self;
 }
 
@@ -936,6 +953,15 @@ check_attachment_file (SbValidator            *self,
       return;
     }
 
+  if (digest.sha256 != NULL)
+    {
+      SeenFile *seen = g_new0 (SeenFile, 1);
+
+      seen->size = digest.size;
+      seen->sha256 = g_strdup (digest.sha256);
+      g_hash_table_replace (self->seen, g_strdup (local), seen);
+    }
+
   if (digest.size == 0)
     add_problem (self, SB_SEVERITY_ERROR, "attachment_empty", path, NULL, &spec->citation,
                  g_strdup_printf ("附件「%s」的文件 %s 是空文件。", spec->title.zh, shown),
@@ -1066,6 +1092,24 @@ sb_validator_get_value (SbValidator *self,
                         SbField     *field)
 {
   return self->effective[sb_field_get_index (field)];
+}
+
+gboolean
+sb_validator_get_file_digest (SbValidator  *self,
+                              GFile        *file,
+                              gint64       *size,
+                              const char  **sha256)
+{
+  const char *path = g_file_peek_path (file);
+  SeenFile *seen = path != NULL ? g_hash_table_lookup (self->seen, path) : NULL;
+
+  if (seen == NULL)
+    return FALSE;
+  if (size != NULL)
+    *size = seen->size;
+  if (sha256 != NULL)
+    *sha256 = seen->sha256;
+  return TRUE;
 }
 
 guint64

@@ -48,6 +48,16 @@ void            sb_problems_count                (GPtrArray        *problems,
                                                   guint            *warnings,
                                                   guint            *infos);
 
+/* After sb_validator_validate (…, SB_VALIDATE_FILES): the size and
+ * SHA-256 (lower-case hex, owned by @self) of the attached @file as that
+ * validation read it; FALSE when it did not read the file whole (missing,
+ * unreadable, over its size limit, or validated without files). Writers
+ * that read the file again (the bundle export) compare against this. */
+gboolean        sb_validator_get_file_digest     (SbValidator      *self,
+                                                  GFile            *file,
+                                                  gint64           *size,
+                                                  const char      **sha256);
+
 /* evaluation steps the last validation spent (at most SB_EXPR_MAX_STEPS) */
 guint64         sb_validator_get_steps        (SbValidator     *self);
 
