@@ -271,6 +271,46 @@ sb_review_page_set_problems (SbReviewPage *self,
     }
 }
 
+static GtkWidget *
+notice_row (const SbNotice *notice)
+{
+  gboolean chinese = _sb_chinese ();
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = g_markup_escape_text (sb_text_get (&notice->title, chinese), -1);
+  g_autofree char *text = g_markup_escape_text (sb_text_get (&notice->text, chinese), -1);
+  g_autofree char *clause = g_markup_escape_text (notice->citation.clause != NULL ? notice->citation.clause : "", -1);
+  g_autofree char *subtitle = *clause != '\0' ? g_strdup_printf ("%s\n%s", text, clause) : g_strdup (text);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-information-symbolic"));
+  return row;
+}
+
+void
+sb_review_page_set_notices (SbReviewPage *self,
+                            GPtrArray    *notices)
+{
+  GtkWidget *heading, *list;
+
+  g_return_if_fail (SB_IS_REVIEW_PAGE (self));
+
+  if (notices == NULL || notices->len == 0)
+    return;
+  heading = gtk_label_new (_("Also required by the call (Shenbao cannot check these)"));
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_label_set_wrap (GTK_LABEL (heading), TRUE);
+  gtk_widget_add_css_class (heading, "heading");
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (list), GTK_ACCESSIBLE_RELATION_LABELLED_BY, heading, NULL, -1);
+  for (guint i = 0; i < notices->len; i++)
+    gtk_list_box_append (GTK_LIST_BOX (list), notice_row (g_ptr_array_index (notices, i)));
+  gtk_box_append (self->groups_box, heading);
+  gtk_box_append (self->groups_box, list);
+}
+
 GPtrArray *
 sb_review_page_get_rows (SbReviewPage *self)
 {

@@ -24,5 +24,9 @@ GPtrArray *sb_review_page_get_rows     (SbReviewPage *self);
 const char *sb_review_row_get_key      (GtkWidget    *row);
 /* Where export buttons go once the exporters land. */
 GtkBox    *sb_review_page_get_export_box (SbReviewPage *self);
+/* After sb_review_page_set_problems(): what the call asks that no check can
+ * see (copies, where to submit, quotas), const SbNotice*, shown once. */
+void       sb_review_page_set_notices  (SbReviewPage *self,
+                                        GPtrArray    *notices);
 
 G_END_DECLS

@@ -454,7 +454,12 @@ refresh (SbWizard *self)
       sb_step_row_set_state (row, page_state (self, page));
     }
   if (self->with_files)
-    sb_review_page_set_problems (SB_REVIEW_PAGE (self->review), self->problems);
+    {
+      g_autoptr(GPtrArray) notices = sb_validator_get_notices (self->validator, SB_AUDIENCE_APPLICANT);
+
+      sb_review_page_set_problems (SB_REVIEW_PAGE (self->review), self->problems);
+      sb_review_page_set_notices (SB_REVIEW_PAGE (self->review), notices);
+    }
   update_navigation (self);
 }
 

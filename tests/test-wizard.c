@@ -697,6 +697,50 @@ test_jingdezhen_table (void)
   close_wizard (&fixture);
 }
 
+/* What the call asks that no check can see is shown once on the review
+ * step, each with its clause (南通: quotas, the portal, paper copies). */
+static guint
+count_rows_titled (GtkWidget  *widget,
+                   const char *title,
+                   GtkWidget **first)
+{
+  guint n = 0;
+
+  if (ADW_IS_PREFERENCES_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    {
+      if (*first == NULL)
+        *first = widget;
+      n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_rows_titled (child, title, first);
+  return n;
+}
+
+static void
+test_review_notices (void)
+{
+  Fixture fixture = { 0 };
+  g_autofree char *path = sample_path ("nantong-2023-qianzhan.json");
+  g_autofree char *shown = NULL;
+  GtkWidget *review, *row = NULL, *portal = NULL;
+
+  open_wizard (&fixture, load_file (path));
+  shown = review_verdict (&fixture);
+  review = find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
+  g_assert_cmpuint (count_rows_titled (review, "Recommendation quotas", &row), ==, 1);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "通知 三、组织方式"));
+  g_assert_cmpuint (count_rows_titled (review, "Online portal", &portal), ==, 1);
+  /* once, however often the draft is checked again */
+  _sb_wizard_check_now (fixture.wizard);
+  spin (10);
+  row = NULL;
+  g_assert_cmpuint (count_rows_titled (review, "Recommendation quotas", &row), ==, 1);
+  close_wizard (&fixture);
+}
+
 static void
 test_review_jump_and_acknowledge (void)
 {
@@ -1220,6 +1264,7 @@ main (int    argc,
   g_test_add_func ("/wizard/relevance-keeps-values", test_relevance_keeps_values);
   g_test_add_func ("/wizard/jingdezhen-table", test_jingdezhen_table);
   g_test_add_func ("/wizard/review-jump", test_review_jump_and_acknowledge);
+  g_test_add_func ("/wizard/review-notices", test_review_notices);
   g_test_add_func ("/wizard/acknowledge-warning", test_acknowledge_warning);
   g_test_add_func ("/wizard/attachment-refused", test_attachment_refused);
   g_test_add_func ("/wizard/accessibility", test_accessibility);
