@@ -270,14 +270,16 @@ sb_application_main (int    argc,
       return sb_cli_run (argc, argv);
     }
 
-  catalog_thread = g_thread_new ("sb-catalog", load_catalog, NULL);
   if (!gtk_init_check ())
     {
       g_printerr ("%s\n", _("shenbao: no display: the window needs a graphical session "
                             "(the command line works without one: shenbao --help)"));
-      g_object_unref (g_thread_join (g_steal_pointer (&catalog_thread)));
       return SB_EXIT_UNREADABLE;
     }
+  /* the calls load while the window is built; only after gtk_init_check(),
+   * whose setlocale() must not race with the loader's gettext and locale
+   * queries (seen as a spurious "no display" about one start in three) */
+  catalog_thread = g_thread_new ("sb-catalog", load_catalog, NULL);
 
   app = sb_application_new ();
   status = g_application_run (G_APPLICATION (app), argc, argv);

@@ -41,6 +41,8 @@ def main():
             json.dump(draft, f, ensure_ascii=False)
         os.symlink(os.path.join(os.path.dirname(sample), 'attachments'),
                    os.path.join(folder, 'attachments'))
+        # the registry first: an app started before it is up is never listed
+        pyatspi.Registry.getDesktop(0)
         proc = subprocess.Popen([viewer, '--focus', '$.values.total_investment', path])
         try:
             # up to 90 s: a sanitizer build on a loaded machine starts slowly
