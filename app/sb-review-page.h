@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sb-export-box.h"
 #include "sb-wizard.h"
 
 G_BEGIN_DECLS
@@ -22,7 +23,9 @@ void       sb_review_page_set_problems (SbReviewPage *self,
 GPtrArray *sb_review_page_get_rows     (SbReviewPage *self);
 /* "code@path" of a row's problem (tests). */
 const char *sb_review_row_get_key      (GtkWidget    *row);
-/* Where export buttons go once the exporters land. */
+/* The export section (heading and SbExportBox). */
 GtkBox    *sb_review_page_get_export_box (SbReviewPage *self);
+/* Its exporter: PDF, signed bundle, print (sb-export-box.h). */
+SbExportBox *sb_review_page_get_exporter (SbReviewPage *self);
 
 G_END_DECLS
