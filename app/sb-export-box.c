@@ -348,8 +348,11 @@ ask_passphrase (SbExportBox *self,
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("The bundle is signed with your key %s, which is protected by a passphrase."),
                                   key_name);
-  entry = gtk_password_entry_new ();
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  /* a plain entry: GTK 4.8's GtkPasswordEntry warns when its dialog is
+   * finalized after a response */
+  entry = gtk_entry_new ();
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Passphrase"), -1);
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),

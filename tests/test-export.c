@@ -135,28 +135,41 @@ go_to_review (Fixture *fixture)
   return sb_review_page_get_exporter (SB_REVIEW_PAGE (review));
 }
 
-/* Answers the warnings confirmation, when there is one; returns whether
- * one was shown. */
+/* Answers the dialog that offers response, when one is shown: with text
+ * typed into its entry first, if given; body receives what it said.
+ * Returns whether one was shown. */
 static gboolean
-confirm_warnings (void)
+respond (const char  *response,
+         const char  *text,
+         char       **body)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
   gboolean shown = FALSE;
 
   spin (0);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !shown; i++)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
 
       if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (window), "export"))
+          adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (window), response))
         {
-          adw_message_dialog_response (ADW_MESSAGE_DIALOG (window), "export");
+          if (body != NULL)
+            *body = g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (window)));
+          if (text != NULL)
+            gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (window))), text);
+          adw_message_dialog_response (ADW_MESSAGE_DIALOG (window), response);
           gtk_window_destroy (GTK_WINDOW (window));
           shown = TRUE;
         }
     }
   return shown;
+}
+
+static gboolean
+confirm_warnings (void)
+{
+  return respond ("export", NULL, NULL);
 }
 
 static void
@@ -368,6 +381,71 @@ test_error_blocks (void)
   close_fixture (&fixture);
 }
 
+/* A warning not acknowledged is listed before export and never blocks it;
+ * an encrypted signing key asks for its passphrase, and a wrong one fails
+ * with the core's message. */
+static void
+test_warnings_and_passphrase (void)
+{
+  const char *passphrase = "长城 long wall 2024";
+  Fixture fixture = { 0 };
+  SbExportBox *box;
+  g_autoptr(SbKey) key = sb_key_generate ();
+  g_autoptr(GFile) key_file = sb_key_get_default_file ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bundle_path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *failure = NULL;
+  g_autofree char *fingerprint = sb_key_get_fingerprint (key);
+  g_autoptr(GFile) bundle = NULL;
+  g_autoptr(SbBundleReport) report = NULL;
+  GtkWidget *row;
+
+  g_assert_true (sb_key_save (key, key_file, passphrase, &error));
+  g_assert_no_error (error);
+  g_assert_true (sb_key_file_is_encrypted (key_file));
+
+  open_sample (&fixture, "nantong-2023-qianzhan.json");
+  /* a name not ending in 研发 is a warning of the guide, not an error */
+  row = _sb_wizard_lookup_path (fixture.wizard, "$.values.project_name");
+  sb_field_row_set_text (SB_FIELD_ROW (row), "车规级碳化硅功率模块高可靠封装关键技术研究");
+  _sb_wizard_check_now (fixture.wizard);
+  box = go_to_review (&fixture);
+  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.bundle")));
+  bundle_path = g_build_filename (fixture.folder, "signed.shenbao.json", NULL);
+
+  /* a wrong passphrase: the core's error, nothing written */
+  gtk_widget_activate_action (GTK_WIDGET (box), "export.bundle", "s", bundle_path);
+  g_assert_true (respond ("export", NULL, &body));
+  g_assert_nonnull (strstr (body, "$.values.project_name"));
+  g_assert_true (respond ("unlock", "wrong", NULL));
+  wait_done (box);
+  g_assert_true (respond ("close", NULL, &failure));
+  g_assert_true (failure != NULL && failure[0] != '\0');
+  g_test_message ("wrong passphrase: %s", failure);
+  g_assert_false (g_file_test (bundle_path, G_FILE_TEST_EXISTS));
+  g_assert_null (sb_export_box_get_digest (box));
+
+  /* the right one */
+  gtk_widget_activate_action (GTK_WIDGET (box), "export.bundle", "s", bundle_path);
+  g_assert_true (confirm_warnings ());
+  g_assert_true (respond ("unlock", passphrase, NULL));
+  wait_done (box);
+  g_assert_cmpstr (sb_export_box_get_fingerprint (box), ==, fingerprint);
+  bundle = g_file_new_for_path (bundle_path);
+  report = sb_bundle_verify (bundle, key, NULL);
+  g_assert_cmpint (report->integrity, ==, SB_BUNDLE_INTACT);
+  g_assert_cmpstr (report->application_digest, ==, sb_export_box_get_digest (box));
+  g_assert_cmpuint (report->warnings, >=, 1);
+  g_assert_cmpuint (report->errors, ==, 0);
+  /* the bundle alone: nothing to open or print */
+  g_assert_null (sb_export_box_get_pdf (box));
+  g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
+
+  g_assert_true (g_file_delete (key_file, NULL, NULL));
+  close_fixture (&fixture);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -392,6 +470,7 @@ main (int    argc,
   g_test_add_func ("/export/both", test_export_both);
   g_test_add_func ("/export/pdf-only", test_export_pdf_only);
   g_test_add_func ("/export/error-blocks", test_error_blocks);
+  g_test_add_func ("/export/warnings-and-passphrase", test_warnings_and_passphrase);
   status = g_test_run ();
   remove_tree (home);
   return status;
