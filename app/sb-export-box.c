@@ -718,7 +718,7 @@ print_activated (GtkWidget  *widget,
   gtk_print_operation_set_embed_page_setup (operation, TRUE);
   g_signal_connect_data (operation, "draw-page", G_CALLBACK (draw_page),
                          g_object_ref (document), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
-  g_signal_connect (operation, "done", G_CALLBACK (print_done), self);
+  g_signal_connect_object (operation, "done", G_CALLBACK (print_done), self, 0);
   if (path[0] != '\0')
     {
       /* tests, and anyone who wants the print job as a file */
