@@ -48,6 +48,7 @@ struct _SbExportBox
   GPtrArray        *warnings;   /* char *: warnings not acknowledged, as listed */
   gboolean          busy;
   GFile            *pdf;        /* the last PDF written */
+  char             *exported;   /* the draft as it was exported (sb_draft_to_data) */
   GtkPrintSettings *print_settings;
 };
 
@@ -65,6 +66,7 @@ typedef struct {
   GFile      *bundle;
   char       *passphrase;
   SbDraft    *draft;          /* a copy of the wizard's draft, the worker's own */
+  char       *data;           /* what was copied */
   /* results */
   char       *digest;
   char       *fingerprint;
@@ -81,6 +83,7 @@ export_job_free (ExportJob *job)
     memset (job->passphrase, 0, strlen (job->passphrase));
   g_free (job->passphrase);
   g_clear_object (&job->draft);
+  g_free (job->data);
   g_free (job->digest);
   g_free (job->fingerprint);
   g_ptr_array_unref (job->notes);
@@ -242,6 +245,8 @@ show_result (SbExportBox *self,
     }
   gtk_widget_set_visible (GTK_WIDGET (self->copies_label), self->pdf != NULL);
   gtk_widget_set_visible (self->result_box, TRUE);
+  g_free (self->exported);
+  self->exported = g_strdup (job->data);
 }
 
 static void
@@ -264,19 +269,24 @@ export_done (GObject      *source,
 /* A copy of the draft as it is now, for the worker alone. */
 static SbDraft *
 copy_draft (SbDraft  *draft,
+            char    **data_out,
             GError  **error)
 {
   gsize length = 0;
   char *data = sb_draft_to_data (draft, &length);
-  g_autoptr(GBytes) bytes = g_bytes_new_take (data, length);
+  g_autoptr(GBytes) bytes = g_bytes_new (data, length);
   g_autoptr(SbCatalog) catalog = sb_catalog_new ();
   SbDraft *copy;
 
   if (!sb_catalog_add_call (catalog, sb_draft_get_call (draft), SB_ORIGIN_BUILTIN, error))
-    return NULL;
+    {
+      g_free (data);
+      return NULL;
+    }
   copy = sb_draft_load_bytes (bytes, sb_draft_get_display_name (draft), catalog, error);
   if (copy != NULL && sb_draft_get_file (draft) != NULL)
     sb_draft_set_file (copy, sb_draft_get_file (draft));
+  *data_out = data;
   return copy;
 }
 
@@ -288,7 +298,7 @@ run_export (SbExportBox *self,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
-  job->draft = copy_draft (self->draft, &error);
+  job->draft = copy_draft (self->draft, &job->data, &error);
   if (job->draft == NULL)
     {
       show_error (self, _("Export Failed"), error->message);
@@ -757,6 +767,18 @@ sb_export_box_set_problems (SbExportBox *self,
                                                           sb_problem_get_message (problem, sb_prefer_chinese ()),
                                                           problem->path));
     }
+  /* what is shown must be what was exported: an edit since hides it */
+  if (self->exported != NULL)
+    {
+      g_autofree char *now = sb_draft_to_data (self->draft, NULL);
+
+      if (g_strcmp0 (now, self->exported) != 0)
+        {
+          g_clear_pointer (&self->exported, g_free);
+          g_clear_object (&self->pdf);
+          gtk_widget_set_visible (self->result_box, FALSE);
+        }
+    }
   if (errors > 0)
     gtk_label_set_label (self->status_label, _("Fix the errors listed below first: a draft with errors is not exported."));
   else
@@ -825,6 +847,7 @@ static void
 sb_export_box_finalize (GObject *object)
 {
   g_ptr_array_unref (SB_EXPORT_BOX (object)->warnings);
+  g_free (SB_EXPORT_BOX (object)->exported);
   G_OBJECT_CLASS (sb_export_box_parent_class)->finalize (object);
 }
 

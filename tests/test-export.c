@@ -309,6 +309,23 @@ test_export_both (void)
   }
 
   save_screenshot (fixture.window, "export-review.png");
+
+  /* checked again without a change: still shown */
+  _sb_wizard_check_now (fixture.wizard);
+  box = go_to_review (&fixture);
+  g_assert_cmpstr (sb_export_box_get_digest (box), ==, digest);
+
+  /* an edit since: the digest shown would no longer be the draft's */
+  {
+    GtkWidget *row = _sb_wizard_lookup_path (fixture.wizard, "$.values.project_name");
+
+    sb_field_row_set_text (SB_FIELD_ROW (row), "车规级碳化硅功率模块封装关键技术研发");
+    _sb_wizard_check_now (fixture.wizard);
+    box = go_to_review (&fixture);
+    g_assert_null (sb_export_box_get_digest (box));
+    g_assert_null (sb_export_box_get_pdf (box));
+    g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
+  }
   close_fixture (&fixture);
 }
 
