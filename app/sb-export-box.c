@@ -382,29 +382,8 @@ ask_passphrase (SbExportBox *self,
 
 /* Where to write */
 
-static void
-set_targets (ExportJob *job,
-             GFile     *file)
-{
-  if (job->what == EXPORT_BUNDLE)
-    {
-      job->bundle = g_object_ref (file);
-      return;
-    }
-  job->pdf = g_object_ref (file);
-  if (job->what & EXPORT_BUNDLE)
-    {
-      g_autoptr(GFile) parent = g_file_get_parent (file);
-      g_autofree char *base = g_file_get_basename (file);
-      g_autofree char *stem = g_str_has_suffix (base, ".pdf") || g_str_has_suffix (base, ".PDF")
-                              ? g_strndup (base, strlen (base) - 4) : g_strdup (base);
-      g_autofree char *name = g_strconcat (stem, BUNDLE_SUFFIX, NULL);
-
-      job->bundle = g_file_get_child (parent, name);
-    }
-}
-
-/* The applicant's title of the draft, else the call's, as a file name. */
+/* The applicant's title of the draft, else the call's, as a file name;
+ * what 0: without extension. */
 static char *
 default_name (SbExportBox *self,
               ExportWhat   what)
@@ -412,7 +391,33 @@ default_name (SbExportBox *self,
   g_autofree char *title = sb_draft_store_get_title (NULL, self->draft);
 
   g_strdelimit (title, "/\\:*?\"<>|\n\r\t", '_');
+  if (what == 0)
+    return g_steal_pointer (&title);
   return g_strconcat (title, what == EXPORT_BUNDLE ? BUNDLE_SUFFIX : ".pdf", NULL);
+}
+
+/* Both files in one folder (the file-chooser portal grants a folder, not
+ * a file's neighbours), named after the draft; never over existing files. */
+static void
+set_targets_in (SbExportBox *self,
+                ExportJob   *job,
+                GFile       *folder)
+{
+  g_autofree char *stem = default_name (self, 0);
+
+  for (guint n = 1; n < 1000; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup (stem) : g_strdup_printf ("%s (%u)", stem, n);
+      g_autofree char *pdf_name = g_strconcat (name, ".pdf", NULL);
+      g_autofree char *bundle_name = g_strconcat (name, BUNDLE_SUFFIX, NULL);
+
+      g_clear_object (&job->pdf);
+      g_clear_object (&job->bundle);
+      job->pdf = g_file_get_child (folder, pdf_name);
+      job->bundle = g_file_get_child (folder, bundle_name);
+      if (!g_file_query_exists (job->pdf, NULL) && !g_file_query_exists (job->bundle, NULL))
+        break;
+    }
 }
 
 static void
@@ -425,7 +430,12 @@ file_chosen (SbExportBox *self,
       export_job_free (job);
       return;
     }
-  set_targets (job, file);
+  if (job->what == EXPORT_PDF)
+    job->pdf = g_object_ref (file);
+  else if (job->what == EXPORT_BUNDLE)
+    job->bundle = g_object_ref (file);
+  else
+    set_targets_in (self, job, file);
   ask_passphrase (self, job);
 }
 
@@ -436,9 +446,12 @@ file_dialog_done (GObject      *source,
                   gpointer      user_data)
 {
   SbExportBox *self = SB_EXPORT_BOX (g_object_get_data (source, "sb-box"));
-  g_autoptr(GFile) file = gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
+  ExportJob *job = user_data;
+  g_autoptr(GFile) file = job->what == (EXPORT_PDF | EXPORT_BUNDLE)
+                          ? gtk_file_dialog_select_folder_finish (GTK_FILE_DIALOG (source), result, NULL)
+                          : gtk_file_dialog_save_finish (GTK_FILE_DIALOG (source), result, NULL);
 
-  file_chosen (self, user_data, file);
+  file_chosen (self, job, file);
 }
 #else
 static void
@@ -461,7 +474,9 @@ choose_file (SbExportBox *self,
              ExportJob   *job)
 {
   g_autofree char *name = default_name (self, job->what);
-  const char *title = job->what == EXPORT_BUNDLE ? _("Export Signed Bundle") : _("Export PDF");
+  gboolean both = job->what == (EXPORT_PDF | EXPORT_BUNDLE);
+  const char *title = both ? _("Export the PDF and the Signed Bundle to a Folder")
+                      : job->what == EXPORT_BUNDLE ? _("Export Signed Bundle") : _("Export PDF");
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
   GFile *draft_file = sb_draft_get_file (self->draft);
   g_autoptr(GFile) folder = NULL;
@@ -486,21 +501,30 @@ choose_file (SbExportBox *self,
     g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
 
     gtk_file_dialog_set_title (dialog, title);
-    gtk_file_dialog_set_initial_name (dialog, name);
     if (folder != NULL)
       gtk_file_dialog_set_initial_folder (dialog, folder);
-    gtk_file_dialog_set_default_filter (dialog, filter);
     g_object_set_data_full (G_OBJECT (dialog), "sb-box", g_object_ref (self), g_object_unref);
-    gtk_file_dialog_save (dialog, parent_window (self), NULL, file_dialog_done, job);
+    if (both)
+      gtk_file_dialog_select_folder (dialog, parent_window (self), NULL, file_dialog_done, job);
+    else
+      {
+        gtk_file_dialog_set_initial_name (dialog, name);
+        gtk_file_dialog_set_default_filter (dialog, filter);
+        gtk_file_dialog_save (dialog, parent_window (self), NULL, file_dialog_done, job);
+      }
   }
 #else
   {
     GtkFileChooserNative *dialog = gtk_file_chooser_native_new (title, parent_window (self),
-                                                                GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                                both ? GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER
+                                                                : GTK_FILE_CHOOSER_ACTION_SAVE,
                                                                 _("_Export"), _("_Cancel"));
 
-    gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+    if (!both)
+      {
+        gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+        gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+      }
     if (folder != NULL)
       gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
     g_object_set_data (G_OBJECT (dialog), "sb-job", job);

@@ -19,8 +19,9 @@ G_DECLARE_FINAL_TYPE (SbExportBox, sb_export_box, SB, EXPORT_BOX, GtkBox)
  *   export.pdf     the printable 申报书
  *   export.bundle  the signed bundle
  *   export.both    the bundle, then the PDF carrying its key fingerprint;
- *                  the path is the PDF's, the bundle goes beside it as
- *                  NAME.shenbao.json
+ *                  the path is a folder (the chooser asks for one), where
+ *                  TITLE.pdf and TITLE.shenbao.json are written, TITLE the
+ *                  draft's title, with " (2)"… rather than replace a file
  *   export.print   the last exported PDF's pages through GtkPrintOperation;
  *                  a path exports the print job there as PDF instead
  *   export.open    (no parameter) the last exported PDF in the default viewer */

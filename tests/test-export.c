@@ -20,6 +20,7 @@
 #include "sb-application-digest.h"
 #include "sb-bundle.h"
 #include "sb-catalog.h"
+#include "sb-draft-store.h"
 #include "sb-export-box.h"
 #include "sb-field-row.h"
 #include "sb-key.h"
@@ -265,11 +266,30 @@ test_export_both (void)
   g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
   g_assert_null (sb_export_box_get_digest (box));
 
-  pdf_path = g_build_filename (fixture.folder, "申报书.pdf", NULL);
-  bundle_path = g_build_filename (fixture.folder, "申报书.shenbao.json", NULL);
-  gtk_widget_activate_action (GTK_WIDGET (box), "export.both", "s", pdf_path);
-  confirm_warnings ();
-  wait_done (box);
+  /* into a folder, both named after the draft: twice, the second time
+   * beside the first rather than over it */
+  for (guint i = 0; i < 2; i++)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (box), "export.both", "s", fixture.folder);
+      confirm_warnings ();
+      wait_done (box);
+    }
+  {
+    g_autofree char *stem = sb_draft_store_get_title (NULL, fixture.draft);
+    g_autofree char *first = g_strconcat (stem, ".pdf", NULL);
+    g_autofree char *second = g_strconcat (stem, " (2).pdf", NULL);
+    g_autofree char *second_bundle = g_strconcat (stem, " (2).shenbao.json", NULL);
+    g_autofree char *first_path = g_build_filename (fixture.folder, first, NULL);
+
+    g_assert_cmpstr (stem, !=, "");
+    g_assert_true (g_file_test (first_path, G_FILE_TEST_IS_REGULAR));
+    pdf_path = g_build_filename (fixture.folder, second, NULL);
+    bundle_path = g_build_filename (fixture.folder, second_bundle, NULL);
+    {
+      g_autoptr(GFile) second_pdf = g_file_new_for_path (pdf_path);
+      g_assert_true (g_file_equal (sb_export_box_get_pdf (box), second_pdf));
+    }
+  }
 
   digest = g_strdup (sb_export_box_get_digest (box));
   fingerprint = g_strdup (sb_export_box_get_fingerprint (box));
