@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-export-box.h"
 #include "sb-review-page.h"
 #include "sb-wizard-private.h"
 
@@ -23,7 +24,7 @@ struct _SbReviewPage
   GtkLabel   *verdict_label;
   GtkLabel   *counts_label;
   GtkBox     *export_box;
-  GtkLabel   *export_label;
+  GtkWidget  *exporter;
   GtkBox     *groups_box;
 
   SbWizard   *wizard;
@@ -239,12 +240,7 @@ sb_review_page_set_problems (SbReviewPage *self,
   counts = g_strdup_printf (_("Errors: %u · Warnings: %u (acknowledged: %u) · Notes: %u"),
                             errors, warnings, acknowledged, infos);
   gtk_label_set_label (self->counts_label, counts);
-  gtk_label_set_label (self->export_label,
-                       errors > 0
-                       ? _("Fix the errors listed below first. The printed 申报书 and the signed bundle are made "
-                           "by their exporters, which this version does not include yet.")
-                       : _("The printed 申报书 and the signed bundle are made by their exporters, "
-                           "which this version does not include yet."));
+  sb_export_box_set_problems (SB_EXPORT_BOX (self->exporter), problems);
 
   for (guint i = 0; i < groups->len; i++)
     {
@@ -329,6 +325,12 @@ sb_review_page_get_export_box (SbReviewPage *self)
   return self->export_box;
 }
 
+SbExportBox *
+sb_review_page_get_exporter (SbReviewPage *self)
+{
+  return SB_EXPORT_BOX (self->exporter);
+}
+
 static void
 sb_review_page_dispose (GObject *object)
 {
@@ -357,7 +359,6 @@ sb_review_page_class_init (SbReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, counts_label);
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, export_box);
-  gtk_widget_class_bind_template_child (widget_class, SbReviewPage, export_label);
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, groups_box);
 }
 
@@ -375,5 +376,7 @@ sb_review_page_new (SbWizard *wizard)
   SbReviewPage *self = g_object_new (SB_TYPE_REVIEW_PAGE, NULL);
 
   self->wizard = wizard;
+  self->exporter = sb_export_box_new (sb_wizard_get_draft (wizard));
+  gtk_box_append (self->export_box, self->exporter);
   return GTK_WIDGET (self);
 }

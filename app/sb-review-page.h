@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sb-export-box.h"
 #include "sb-wizard.h"
 
 G_BEGIN_DECLS
@@ -22,11 +23,13 @@ void       sb_review_page_set_problems (SbReviewPage *self,
 GPtrArray *sb_review_page_get_rows     (SbReviewPage *self);
 /* "code@path" of a row's problem (tests). */
 const char *sb_review_row_get_key      (GtkWidget    *row);
-/* Where export buttons go once the exporters land. */
+/* The export section (heading and SbExportBox). */
 GtkBox    *sb_review_page_get_export_box (SbReviewPage *self);
 /* After sb_review_page_set_problems(): what the call asks that no check can
  * see (copies, where to submit, quotas), const SbNotice*, shown once. */
 void       sb_review_page_set_notices  (SbReviewPage *self,
                                         GPtrArray    *notices);
+/* Its exporter: PDF, signed bundle, print (sb-export-box.h). */
+SbExportBox *sb_review_page_get_exporter (SbReviewPage *self);
 
 G_END_DECLS
