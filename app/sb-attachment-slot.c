@@ -341,7 +341,7 @@ sb_attachment_slot_update (SbAttachmentSlot *self)
   if ((refs ? refs->len : 0) != self->n_shown)
     rebuild_files (self);
   message = _sb_show_problems (self->problems_box, _sb_wizard_problems_for (self->wizard, GTK_WIDGET (self)),
-                               _sb_wizard_shows_empty (self->wizard), &worst);
+                               self->wizard, &worst);
   _sb_mark_invalid (GTK_WIDGET (self->add_button), message, worst);
 }
 

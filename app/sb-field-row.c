@@ -897,7 +897,7 @@ sb_field_row_update (SbFieldRow *self)
         update_choice_availability (self);
     }
 
-  message = _sb_show_problems (self->problems_box, problems, _sb_wizard_shows_empty (self->wizard), &worst);
+  message = _sb_show_problems (self->problems_box, problems, self->wizard, &worst);
   /* a table or a group shows its problems as text; its parts are marked */
   if (self->editor != NULL && !SB_IS_FIELD_ROW (self->editor) && self->table == NULL && self->children == NULL)
     _sb_mark_invalid (self->editor, message, worst);

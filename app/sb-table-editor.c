@@ -321,8 +321,6 @@ rebuild (SbTableEditor *self)
 void
 sb_table_editor_update (SbTableEditor *self)
 {
-  gboolean shows_empty = _sb_wizard_shows_empty (self->wizard);
-
   if (self->frames->len != sb_table_editor_get_n_rows (self))
     rebuild (self);
   for (guint i = 0; i < self->frames->len; i++)
@@ -333,7 +331,7 @@ sb_table_editor_update (SbTableEditor *self)
       const char *message;
 
       message = _sb_show_problems (g_ptr_array_index (self->problem_boxes, i),
-                                   _sb_wizard_problems_for (self->wizard, frame), shows_empty, &worst);
+                                   _sb_wizard_problems_for (self->wizard, frame), self->wizard, &worst);
       gtk_accessible_update_state (GTK_ACCESSIBLE (frame), GTK_ACCESSIBLE_STATE_INVALID,
                                    message != NULL && worst == SB_SEVERITY_ERROR
                                    ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,

@@ -50,9 +50,10 @@ const char  *_sb_text                     (const SbText *text);
  * (for the accessible description) or NULL. */
 const char  *_sb_show_problems            (GtkBox      *box,
                                            GPtrArray   *problems,
-                                           gboolean     shows_empty,
+                                           SbWizard    *wizard,
                                            SbSeverity  *worst);
-gboolean     _sb_problem_is_of_empty      (const SbProblem *problem);
+gboolean     _sb_problem_is_of_empty      (SbWizard        *wizard,
+                                           const SbProblem *problem);
 void         _sb_mark_invalid             (GtkWidget   *widget,
                                            const char  *message,
                                            SbSeverity   severity);

@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "sb-attachment-slot.h"
+#include "sb-json.h"
 #include "sb-field-row.h"
 #include "sb-review-page.h"
 #include "sb-step-page.h"
@@ -79,21 +80,34 @@ _sb_text (const SbText *text)
   return sb_text_get (text, _sb_chinese ());
 }
 
-/* Empty fields are flagged only from the review step on. */
+/* Empty fields are flagged only from the review step on. A table or a
+ * multiple choice is empty with no row or choice at all; one with too few
+ * is flagged at once, like any other problem. */
 gboolean
-_sb_problem_is_of_empty (const SbProblem *problem)
+_sb_problem_is_of_empty (SbWizard        *wizard,
+                         const SbProblem *problem)
 {
   static const char *const codes[] = {
-    "required", "declaration", "attachment_required", "min_rows", "min_choices", NULL
+    "required", "declaration", "attachment_required", NULL
   };
+  g_autofree char *top_path = NULL;
 
-  return g_strv_contains (codes, problem->code);
+  if (g_strv_contains (codes, problem->code))
+    return TRUE;
+  if (g_strcmp0 (problem->code, "min_rows") != 0 && g_strcmp0 (problem->code, "min_choices") != 0)
+    return FALSE;
+  /* the validator checks an empty list only for a top-level field */
+  if (problem->field_id == NULL)
+    return FALSE;
+  top_path = sb_json_path_member ("$.values", problem->field_id);
+  return g_strcmp0 (problem->path, top_path) == 0 &&
+         sb_value_is_empty (sb_draft_get_value (wizard->draft, problem->field_id));
 }
 
 const char *
 _sb_show_problems (GtkBox      *box,
                    GPtrArray   *problems,
-                   gboolean     shows_empty,
+                   SbWizard    *wizard,
                    SbSeverity  *worst)
 {
   const char *first = NULL;
@@ -110,7 +124,7 @@ _sb_show_problems (GtkBox      *box,
       g_autofree char *text = NULL;
       GtkWidget *label;
 
-      if (!shows_empty && _sb_problem_is_of_empty (problem))
+      if (!wizard->shows_empty && _sb_problem_is_of_empty (wizard, problem))
         continue;
       if (problem->clause != NULL)
         text = g_strdup_printf (_("%s (%s)"), message, problem->clause);
@@ -337,7 +351,7 @@ page_state (SbWizard  *self,
         continue;
       if (problem->severity == SB_SEVERITY_ERROR)
         {
-          if (self->shows_empty || !_sb_problem_is_of_empty (problem))
+          if (self->shows_empty || !_sb_problem_is_of_empty (self, problem))
             errors = TRUE;
           unfinished = TRUE;
         }

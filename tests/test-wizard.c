@@ -697,6 +697,60 @@ test_jingdezhen_table (void)
   close_wizard (&fixture);
 }
 
+/* Only an empty table waits for the review step; one with too few rows
+ * is flagged beside it at once (景德镇 协同创新体: three partners or more). */
+static gboolean
+shows_problem_text (Fixture    *fixture,
+                    const char *path,
+                    const char *code)
+{
+  GPtrArray *problems = problems_at (fixture, path);
+
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    {
+      SbProblem *problem = g_ptr_array_index (problems, i);
+
+      if (g_str_equal (problem->code, code))
+        return shows_text (GTK_WIDGET (row_at (fixture, path)), sb_problem_get_message (problem, sb_prefer_chinese ()));
+    }
+  g_error ("%s: no “%s” problem", path, code);
+}
+
+static void
+test_too_few_rows (void)
+{
+  Fixture fixture = { 0 };
+  SbTableEditor *table;
+
+  open_wizard (&fixture, new_draft (&fixture, "jingdezhen-2022-keji"));
+  g_assert_true (sb_field_row_choose (row_at (&fixture, "$.values.programme"), "synergy", TRUE));
+  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  g_assert_true (sb_wizard_focus_path (fixture.wizard, "$.values.synergy_partners"));
+  table = SB_TABLE_EDITOR (sb_field_row_get_table (row_at (&fixture, "$.values.synergy_partners")));
+  g_assert_cmpuint (sb_table_editor_get_n_rows (table), ==, 0);
+
+  /* 0 rows: empty, not flagged before the review step */
+  g_assert_false (shows_problem_text (&fixture, "$.values.synergy_partners", "required"));
+
+  /* 1 row of the 3 required: flagged at once */
+  sb_table_editor_add_row (table);
+  sb_field_row_set_text (row_at (&fixture, "$.values.synergy_partners[0].name"), "景德镇陶瓷大学");
+  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  g_assert_true (shows_problem_text (&fixture, "$.values.synergy_partners", "min_rows"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row_at (&fixture, "$.values.synergy_partners"))));
+
+  /* back to 0 rows: hidden again until the review step */
+  sb_table_editor_remove_row (table, 0);
+  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  g_assert_false (shows_problem (&fixture, "$.values.synergy_partners", "min_rows"));
+  g_assert_false (shows_problem_text (&fixture, "$.values.synergy_partners", "required"));
+  gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.review", NULL);
+  /* back on the table's step (an empty table has nothing to focus) */
+  sb_wizard_focus_path (fixture.wizard, "$.values.synergy_partners");
+  g_assert_true (shows_problem_text (&fixture, "$.values.synergy_partners", "required"));
+  close_wizard (&fixture);
+}
+
 /* What the call asks that no check can see is shown once on the review
  * step, each with its clause (南通: quotas, the portal, paper copies). */
 static guint
@@ -1263,6 +1317,7 @@ main (int    argc,
   g_test_add_func ("/wizard/nantong-fill", test_nantong_fill);
   g_test_add_func ("/wizard/relevance-keeps-values", test_relevance_keeps_values);
   g_test_add_func ("/wizard/jingdezhen-table", test_jingdezhen_table);
+  g_test_add_func ("/wizard/too-few-rows", test_too_few_rows);
   g_test_add_func ("/wizard/review-jump", test_review_jump_and_acknowledge);
   g_test_add_func ("/wizard/review-notices", test_review_notices);
   g_test_add_func ("/wizard/acknowledge-warning", test_acknowledge_warning);
