@@ -394,6 +394,50 @@ check_boxes (const char *name,
   g_assert_cmpuint (n, >, 100);
 }
 
+/* GB/T 9704-2012 7.5 page numbers: “— N —” in 4号 (14 pt), odd pages
+ * right-aligned one em inside the text block's right edge (26 mm margin),
+ * even pages left-aligned one em inside its left edge (28 mm binding edge);
+ * found in poppler's word boxes, every page numbered in order */
+static void
+check_page_numbers (const char *name,
+                    const char *pdf)
+{
+  g_auto(Run) run = { 0 };
+  g_autoptr(GRegex) number = g_regex_new ("<line xMin=\"([-0-9.]+)\" yMin=\"[-0-9.]+\" xMax=\"([-0-9.]+)\"[^>]*>\\s*"
+                                          "<word [^>]*>—</word>\\s*<word [^>]*>([0-9]+)</word>\\s*<word [^>]*>—</word>\\s*</line>",
+                                          0, 0, NULL);
+  double left = 28 / 25.4 * 72, right = 595.276 - 26 / 25.4 * 72, em = 14;
+  g_auto(GStrv) pages = NULL;
+  guint n = 0;
+
+  run_tool (&run, "pdftotext", "-bbox-layout", pdf, "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  pages = g_strsplit (run.out, "<page ", -1);
+  for (guint i = 1; pages[i] != NULL; i++, n++)
+    {
+      g_autoptr(GMatchInfo) match = NULL;
+      g_autofree char *x0s = NULL, *x1s = NULL, *ns = NULL;
+      double x0, x1;
+
+      if (!g_regex_match (number, pages[i], 0, &match))
+        {
+          g_test_fail_printf ("%s: page %u has no page number “— N —”", name, i);
+          return;
+        }
+      x0s = g_match_info_fetch (match, 1);
+      x1s = g_match_info_fetch (match, 2);
+      ns = g_match_info_fetch (match, 3);
+      x0 = g_ascii_strtod (x0s, NULL);
+      x1 = g_ascii_strtod (x1s, NULL);
+      g_assert_cmpuint (g_ascii_strtoull (ns, NULL, 10), ==, i);
+      if (i % 2 == 1 && (x0 < 595.276 / 2 || ABS (x1 - (right - em)) > 1))
+        g_test_fail_printf ("%s: odd page %u's number spans %g – %g pt, not right-aligned at %g", name, i, x0, x1, right - em);
+      if (i % 2 == 0 && (x1 > 595.276 / 2 || ABS (x0 - (left + em)) > 1))
+        g_test_fail_printf ("%s: even page %u's number spans %g – %g pt, not left-aligned at %g", name, i, x0, x1, left + em);
+    }
+  g_assert_cmpuint (n, >=, 2);
+}
+
 static void
 render_pages (const char *name,
               const char *pdf)
@@ -429,6 +473,7 @@ check_pdf (const char *name,
   check_values (name, mupdf, values);
   check_line_starts (name, poppler);
   check_boxes (name, pdf);
+  check_page_numbers (name, pdf);
   render_pages (name, pdf);
 }
 

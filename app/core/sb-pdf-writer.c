@@ -1096,7 +1096,12 @@ static void
 draw_footers (SbPdfWriter *self,
               const char  *prefix)
 {
-  SbPdfStyle number = { SB_PDF_FACE_BODY, 14, 1.2, SB_PDF_ALIGN_CENTER, FALSE, FALSE };
+  /* GB/T 9704-2012 7.5: 4号 (14 pt) 半角宋体 digits between dashes, at the
+   * outer edge for double-sided printing: odd pages right, even pages left,
+   * each one character (one 4号 em) inside the text block's edge */
+  const double em = 14;
+  SbPdfStyle odd = { SB_PDF_FACE_BODY, em, 1.2, SB_PDF_ALIGN_RIGHT, FALSE, FALSE };
+  SbPdfStyle even = { SB_PDF_FACE_BODY, em, 1.2, SB_PDF_ALIGN_LEFT, FALSE, FALSE };
   SbPdfStyle small = { SB_PDF_FACE_BODY, 8, 1.2, SB_PDF_ALIGN_CENTER, FALSE, TRUE };
   double width = sb_pdf_writer_text_width (self);
 
@@ -1105,12 +1110,13 @@ draw_footers (SbPdfWriter *self,
       g_autofree char *text = g_strdup_printf ("— %u —", i + 1);
       const char *part = g_ptr_array_index (self->page_parts, i);
       g_autofree char *line = prefix ? g_strdup_printf ("%s · %s", prefix, part) : g_strdup (part);
-      g_autoptr(Block) a = layout (self, text, &number, width, NULL);
+      gboolean is_odd = (i % 2) == 0;
+      g_autoptr(Block) a = layout (self, text, is_odd ? &odd : &even, width - em, NULL);
       g_autoptr(Block) b = layout (self, line, &small, width, NULL);
-      double top = page_bottom (self) + 7 * SB_PT_PER_MM - (a->line_height - number.size) / 2;
+      double top = page_bottom (self) + 7 * SB_PT_PER_MM - (a->line_height - em) / 2;
 
       self->page = g_ptr_array_index (self->pages, i);
-      draw_line (self, a, 0, self->left, top);
+      draw_line (self, a, 0, is_odd ? self->left : self->left + em, top);
       for (guint l = 0; l < b->lines->len; l++)
         draw_line (self, b, l, self->left, top + a->line_height + 2 + l * b->line_height);
     }
