@@ -11,6 +11,7 @@
 
 #include "sb-application.h"
 #include "sb-cli.h"
+#include "sb-output.h"
 #include "sb-window.h"
 
 struct _SbApplication
@@ -263,8 +264,10 @@ sb_application_main (int    argc,
     {
       if (strchr (argv[1], '/') != NULL || g_str_has_suffix (argv[1], ".json"))
         {
+          g_autofree char *shown = sb_output_escape (argv[1], -1);
+
           /* TRANSLATORS: %s: a file named on the command line */
-          g_printerr (_("shenbao: %s: no such file\n"), argv[1]);
+          g_printerr (_("shenbao: %s: no such file\n"), shown);
           return SB_EXIT_UNREADABLE;
         }
       return sb_cli_run (argc, argv);

@@ -388,7 +388,7 @@ static char *
 default_name (SbExportBox *self,
               ExportWhat   what)
 {
-  g_autofree char *title = sb_draft_store_get_title (NULL, self->draft);
+  g_autofree char *title = sb_draft_store_get_title (self->draft);
 
   g_strdelimit (title, "/\\:*?\"<>|\n\r\t", '_');
   if (what == 0)

@@ -173,7 +173,7 @@ autosaver_saved_cb (SbWindow *self)
   if (self->wizard == NULL)
     return;
   draft = sb_wizard_get_draft (SB_WIZARD (self->wizard));
-  title = sb_draft_store_get_title (self->store, draft);
+  title = sb_draft_store_get_title (draft);
   call_title = sb_text_get (sb_call_get_title (sb_draft_get_call (draft)), sb_prefer_chinese ());
   adw_window_title_set_title (self->window_title, title);
   adw_window_title_set_subtitle (self->window_title,
@@ -210,7 +210,7 @@ show_draft (SbWindow   *self,
             const char *id)
 {
   SbCall *call = sb_draft_get_call (draft);
-  g_autofree char *title = sb_draft_store_get_title (self->store, draft);
+  g_autofree char *title = sb_draft_store_get_title (draft);
   gboolean crashed = sb_autosaver_has_crash_marker (sb_draft_get_file (draft));
 
   self->draft_id = g_strdup (id);

@@ -265,6 +265,8 @@ test_no_display (void)
   run_without_display (NULL, 2, message);
   run_without_display (sample, 2, message);
   run_without_display ("missing.json", 2, "shenbao: missing.json: no such file\n");
+  /* a name is printed escaped: it cannot clear the screen or forge a line */
+  run_without_display ("bad\033[2J\n.json", 2, "shenbao: bad\\u001B[2J\\n.json: no such file\n");
 }
 
 int

@@ -275,7 +275,7 @@ test_export_both (void)
       wait_done (box);
     }
   {
-    g_autofree char *stem = sb_draft_store_get_title (NULL, fixture.draft);
+    g_autofree char *stem = sb_draft_store_get_title (fixture.draft);
     g_autofree char *first = g_strconcat (stem, ".pdf", NULL);
     g_autofree char *second = g_strconcat (stem, " (2).pdf", NULL);
     g_autofree char *second_bundle = g_strconcat (stem, " (2).shenbao.json", NULL);

@@ -427,8 +427,7 @@ sb_draft_store_id_for_file (SbDraftStore *self,
 
 /* The title the list shows for a loaded draft of the store. */
 char *
-sb_draft_store_get_title (SbDraftStore *self,
-                          SbDraft      *draft)
+sb_draft_store_get_title (SbDraft *draft)
 {
   GFile *file = sb_draft_get_file (draft);
   g_autoptr(GFile) folder = file != NULL ? g_file_get_parent (file) : NULL;

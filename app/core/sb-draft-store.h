@@ -52,8 +52,9 @@ SbDraftEntry *sb_draft_store_get_entry        (SbDraftStore  *self,
                                                const char    *id);
 char         *sb_draft_store_id_for_file      (SbDraftStore  *self,
                                                GFile         *file);
-char         *sb_draft_store_get_title        (SbDraftStore  *self,
-                                               SbDraft       *draft);
+/* The title shown for @draft: the one given in its folder, else one made
+ * from its values. Needs no store: it reads the draft's own folder. */
+char         *sb_draft_store_get_title        (SbDraft       *draft);
 
 SbDraft      *sb_draft_store_create           (SbDraftStore  *self,
                                                SbCall        *call,
