@@ -851,6 +851,11 @@ sb_export_box_get_print_settings (SbExportBox *self)
       self->print_settings = gtk_print_settings_new ();
       if (copies > 0)
         gtk_print_settings_set_n_copies (self->print_settings, (int) copies);
+      /* the PDF mirrors its margins for double-sided printing (GB/T
+       * 9704-2012 9.2): both sides, turned on the long edge, so that the
+       * text blocks register; the dialog lets the user change it */
+      if (self->draft != NULL && sb_pdf_export_two_sided (self->draft))
+        gtk_print_settings_set_duplex (self->print_settings, GTK_PRINT_DUPLEX_HORIZONTAL);
     }
   return self->print_settings;
 }

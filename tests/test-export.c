@@ -318,6 +318,9 @@ test_export_both (void)
   g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
   g_assert_cmpint (sb_pdf_export_copies (fixture.draft), ==, 6);
   g_assert_cmpint (gtk_print_settings_get_n_copies (sb_export_box_get_print_settings (box)), ==, 6);
+  /* laid out with mirrored margins (GB/T 9704-2012 9.2): both sides, long edge */
+  g_assert_true (sb_pdf_export_two_sided (fixture.draft));
+  g_assert_cmpint (gtk_print_settings_get_duplex (sb_export_box_get_print_settings (box)), ==, GTK_PRINT_DUPLEX_HORIZONTAL);
   printed_path = g_build_filename (fixture.folder, "printed.pdf", NULL);
   gtk_widget_activate_action (GTK_WIDGET (box), "export.print", "s", printed_path);
   spin (0);

@@ -358,7 +358,9 @@ check_line_starts (const char *name,
 }
 
 /* Every character's box, from mutool's structured text, inside the text
- * block horizontally (28 mm binding edge, 26 mm right) and on the page */
+ * block horizontally and on the page: the margins are mirrored for
+ * double-sided printing, 28 mm binding edge left on odd pages and right on
+ * even pages, 26 mm at the outer edge */
 static void
 check_boxes (const char *name,
              const char *pdf)
@@ -366,37 +368,46 @@ check_boxes (const char *name,
   g_auto(Run) run = { 0 };
   g_autoptr(GRegex) quad = g_regex_new ("<char quad=\"([-0-9.]+) ([-0-9.]+) ([-0-9.]+) ([-0-9.]+) [-0-9.]+ [-0-9.]+ ([-0-9.]+) ([-0-9.]+)\"",
                                         0, 0, NULL);
-  g_autoptr(GMatchInfo) match = NULL;
-  double left = 28 / 25.4 * 72 - 1, right = 595.276 - 26 / 25.4 * 72 + 1;
+  g_auto(GStrv) pages = NULL;
   guint n = 0;
 
   run_tool (&run, "mutool", "draw", "-q", "-F", "stext", "-o", "-", pdf, NULL);
   g_assert_cmpint (run.status, ==, 0);
-  g_regex_match (quad, run.out, 0, &match);
-  while (g_match_info_matches (match))
+  pages = g_strsplit (run.out, "<page ", -1);
+  for (guint page = 1; pages[page] != NULL; page++)
     {
-      double v[6];
+      g_autoptr(GMatchInfo) match = NULL;
+      double binding = page % 2 == 1 ? 28 : 26;   /* the left margin, mm */
+      double left = binding / 25.4 * 72 - 1, right = 595.276 - (54 - binding) / 25.4 * 72 + 1;
 
-      for (int k = 0; k < 6; k++)
+      g_regex_match (quad, pages[page], 0, &match);
+      while (g_match_info_matches (match))
         {
-          g_autofree char *s = g_match_info_fetch (match, k + 1);
-          v[k] = g_ascii_strtod (s, NULL);
+          double v[6];
+
+          for (int k = 0; k < 6; k++)
+            {
+              g_autofree char *s = g_match_info_fetch (match, k + 1);
+              v[k] = g_ascii_strtod (s, NULL);
+            }
+          /* ul.x ul.y ur.x ur.y … lr.x lr.y */
+          if (v[0] < left || v[2] > right || v[4] > right || v[1] < 0 || v[5] > 841.89)
+            {
+              g_test_fail_printf ("%s: a character on page %u lies outside the text block: %g %g – %g %g",
+                                  name, page, v[0], v[1], v[4], v[5]);
+              return;
+            }
+          n++;
+          g_match_info_next (match, NULL);
         }
-      /* ul.x ul.y ur.x ur.y … lr.x lr.y */
-      if (v[0] < left || v[2] > right || v[4] > right || v[1] < 0 || v[5] > 841.89)
-        {
-          g_test_fail_printf ("%s: a character lies outside the text block: %g %g – %g %g", name, v[0], v[1], v[4], v[5]);
-          return;
-        }
-      n++;
-      g_match_info_next (match, NULL);
     }
   g_assert_cmpuint (n, >, 100);
 }
 
 /* GB/T 9704-2012 7.5 page numbers: “— N —” in 4号 (14 pt), odd pages
- * right-aligned one em inside the text block's right edge (26 mm margin),
- * even pages left-aligned one em inside its left edge (28 mm binding edge);
+ * right-aligned one em inside the text block's right edge (26 mm outer
+ * margin), even pages left-aligned one em inside its left edge (the outer
+ * 26 mm margin too: the even pages' text block is mirrored, 9.2);
  * found in poppler's word boxes, every page numbered in order */
 static void
 check_page_numbers (const char *name,
@@ -406,7 +417,7 @@ check_page_numbers (const char *name,
   g_autoptr(GRegex) number = g_regex_new ("<line xMin=\"([-0-9.]+)\" yMin=\"[-0-9.]+\" xMax=\"([-0-9.]+)\"[^>]*>\\s*"
                                           "<word [^>]*>—</word>\\s*<word [^>]*>([0-9]+)</word>\\s*<word [^>]*>—</word>\\s*</line>",
                                           0, 0, NULL);
-  double left = 28 / 25.4 * 72, right = 595.276 - 26 / 25.4 * 72, em = 14;
+  double left = 26 / 25.4 * 72, right = 595.276 - 26 / 25.4 * 72, em = 14;
   g_auto(GStrv) pages = NULL;
   guint n = 0;
 
@@ -436,6 +447,21 @@ check_page_numbers (const char *name,
         g_test_fail_printf ("%s: even page %u's number spans %g – %g pt, not left-aligned at %g", name, i, x0, x1, left + em);
     }
   g_assert_cmpuint (n, >=, 2);
+}
+
+/* text inside its cell, lines and glyphs inside each page's (mirrored)
+ * text block: tests/check-pdf-cells.py, which reads the PDF with mutool
+ * and pdftotext; extra_args such as "--no-mirror" */
+static void
+check_cells (const char *name,
+             const char *pdf,
+             const char *extra_arg)
+{
+  g_auto(Run) run = { 0 };
+
+  run_tool (&run, "python3", SOURCE_DIR "/tests/check-pdf-cells.py", pdf, extra_arg, NULL);
+  if (run.status != 0)
+    g_test_fail_printf ("%s: tests/check-pdf-cells.py found (exit %d):\n%s%s", name, run.status, run.out, run.err);
 }
 
 static void
@@ -474,6 +500,7 @@ check_pdf (const char *name,
   check_line_starts (name, poppler);
   check_boxes (name, pdf);
   check_page_numbers (name, pdf);
+  check_cells (name, pdf, NULL);
   render_pages (name, pdf);
 }
 
@@ -829,6 +856,8 @@ test_loader_errors (void)
       "$.print.parts[0].blocks[4].columns_mm", "170 mm" },
     { "\"text\": \"{start_date}至{end_date}\"", "\"text\": \"{start_date}至{end}\"", "$.print.parts[0].blocks[4].rows[7][1].text",
       "“end” is not a field" },
+    { "\"print\": {\n", "\"print\": {\"margins_mm\": {\"mirror\": \"yes\"},\n", "$.print.margins_mm.mirror", "true or false" },
+    { "\"print\": {\n", "\"print\": {\"margins_mm\": {\"left\": 28, \"mirrored\": true},\n", "$.print.margins_mm.mirrored", "unknown key" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -921,6 +950,34 @@ test_cli_export (void)
   g_rmdir (dir);
 }
 
+/* a template that says "mirror": false lays every page out like the front
+ * sides (single-sided printing): the checker agrees with --no-mirror and
+ * finds the text blocks unmirrored without it */
+static void
+test_single_sided (void)
+{
+  g_autofree char *text = definition_text ("nantong-2023-qianzhan.json");
+  g_autofree char *changed = replace_once (text, "\"print\": {\n", "\"print\": {\"margins_mm\": {\"mirror\": false},\n");
+  g_autofree char *dir = g_dir_make_tmp ("shenbao-pdf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "nantong.json", NULL);
+  g_autofree char *out = g_build_filename (dir, "single-sided.pdf", NULL);
+  g_auto(Run) run = { 0 };
+  g_auto(Run) mirrored = { 0 };
+
+  g_assert_true (g_file_set_contents (path, changed, -1, NULL));
+  run_tool (&run, BUILD_DIR "/app/shenbao", "export", SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json",
+            "--forms", path, "--pdf", out, "--time", "2024-01-20T09:42:00Z", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  check_cells ("single-sided-nantong", out, "--no-mirror");
+  run_tool (&mirrored, "python3", SOURCE_DIR "/tests/check-pdf-cells.py", out, NULL);
+  g_assert_cmpint (mirrored.status, ==, 1);
+  g_assert_nonnull (strstr (mirrored.out, "page 2: "));
+  g_assert_nonnull (strstr (mirrored.out, "is outside the even page's text block"));
+  g_unlink (out);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static int
 compare_names (gconstpointer a,
                gconstpointer b)
@@ -965,6 +1022,7 @@ main (int    argc,
   g_test_add_func ("/pdf/template/calls-reports-omission", test_calls_reports_omission);
   g_test_add_func ("/pdf/cli/refuses-errors", test_cli_refuses_errors);
   g_test_add_func ("/pdf/cli/export", test_cli_export);
+  g_test_add_func ("/pdf/single-sided", test_single_sided);
   g_test_add_func ("/pdf/cli/lists-warnings", test_cli_lists_warnings);
   return g_test_run ();
 }

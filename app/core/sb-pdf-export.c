@@ -1127,6 +1127,14 @@ sb_pdf_export_copies (SbDraft *draft)
   return sb_call_get_paper_copies (call);
 }
 
+gboolean
+sb_pdf_export_two_sided (SbDraft *draft)
+{
+  SbPrintTemplate *template = sb_call_get_print_template (sb_draft_get_call (draft));
+
+  return template != NULL && sb_print_template_get_mirror (template);
+}
+
 static char *
 title_of (Render *r)
 {
@@ -1168,7 +1176,8 @@ sb_pdf_export_bytes (SbDraft                  *draft,
     }
   problems = sb_validator_validate (validator, draft, SB_VALIDATE_DEFAULT);
   margins = (SbPdfMargins) { sb_print_template_get_margin (template, 0), sb_print_template_get_margin (template, 1),
-                             sb_print_template_get_margin (template, 2), sb_print_template_get_margin (template, 3) };
+                             sb_print_template_get_margin (template, 2), sb_print_template_get_margin (template, 3),
+                             sb_print_template_get_mirror (template) };
 
   r.draft = draft;
   r.call = call;

@@ -38,5 +38,9 @@ gboolean  sb_pdf_export_file    (SbDraft                  *draft,
 /* The number of paper copies the call (or the chosen programme) asks for;
  * 0 when it asks for none: the print dialog's default. */
 gint64    sb_pdf_export_copies  (SbDraft                  *draft);
+/* Whether the PDF is laid out for double-sided printing: the call's print
+ * template mirrors the margins on even pages (GB/T 9704-2012 9.2). The
+ * print dialog then defaults to duplex, long edge. */
+gboolean  sb_pdf_export_two_sided (SbDraft                *draft);
 
 G_END_DECLS

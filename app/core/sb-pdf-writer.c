@@ -30,7 +30,9 @@ struct _SbPdfWriter {
   GPtrArray    *pages;        /* HPDF_Page */
   GPtrArray    *page_parts;   /* char*: the part each page belongs to */
   guint         n_pages;
-  double        top, right, bottom, left;   /* pt */
+  double        top, right, bottom, left;   /* pt; left and right: the current page's */
+  double        binding, outside;           /* pt: odd pages' left and right margins */
+  gboolean      mirror;                     /* even pages swap them */
   double        y;            /* from the page top, pt */
   SbPdfFont    *fonts[N_FONTS];
   gboolean      attached[N_FONTS];
@@ -133,9 +135,12 @@ sb_pdf_writer_new (const SbPdfFontChoice *fonts,
   self->pages = g_ptr_array_new ();
   self->page_parts = g_ptr_array_new_with_free_func (g_free);
   self->top = margins->top_mm * SB_PT_PER_MM;
-  self->right = margins->right_mm * SB_PT_PER_MM;
   self->bottom = margins->bottom_mm * SB_PT_PER_MM;
-  self->left = margins->left_mm * SB_PT_PER_MM;
+  self->binding = margins->left_mm * SB_PT_PER_MM;
+  self->outside = margins->right_mm * SB_PT_PER_MM;
+  self->mirror = margins->mirror;
+  self->left = self->binding;
+  self->right = self->outside;
   self->language = pango_language_from_string ("zh-cn");
 
   for (guint i = 0; i < N_FONTS; i++)
@@ -218,11 +223,21 @@ page_bottom (SbPdfWriter *self)
   return PAGE_H - self->bottom;
 }
 
+/* the left edge of page n's text block (1-based): mirrored on even pages */
+static double
+page_left (SbPdfWriter *self,
+           guint        n)
+{
+  return self->mirror && n % 2 == 0 ? self->outside : self->binding;
+}
+
 void
 sb_pdf_writer_new_page (SbPdfWriter *self)
 {
   self->n_pages++;
   self->y = self->top;
+  self->left = page_left (self, self->n_pages);
+  self->right = self->binding + self->outside - self->left;
   g_ptr_array_add (self->page_parts, g_strdup (self->part ? self->part : ""));
   if (self->dry_run)
     return;
@@ -631,11 +646,16 @@ draw_cell (SbPdfWriter *self,
   guint fit = (guint) MAX (0, floor ((height - 2 * PAD + 0.01) / p->block->line_height));
   guint end = MIN (p->block->lines->len, p->next_line + fit);
 
-  rect (self, p->x, top, p->width, height, p->cell->fill, FALSE);
+  /* p->x is from the text block's left edge, which moves with the page
+   * when margins are mirrored: a row split across pages (and the header
+   * rows repeated there) follows each page's text block */
+  double x = self->left + p->x;
+
+  rect (self, x, top, p->width, height, p->cell->fill, FALSE);
   for (guint i = p->next_line; i < end; i++)
-    draw_line (self, p->block, i, p->x + PAD, top + PAD + (i - p->next_line) * p->block->line_height);
+    draw_line (self, p->block, i, x + PAD, top + PAD + (i - p->next_line) * p->block->line_height);
   p->next_line = end;
-  rect (self, p->x, top, p->width, height, FALSE, p->cell->border);
+  rect (self, x, top, p->width, height, FALSE, p->cell->border);
 }
 
 static void draw_headers (SbPdfWriter *self, GPtrArray *headers);
@@ -802,7 +822,7 @@ sb_pdf_writer_grid (SbPdfWriter *self,
     {
       GArray *row = g_ptr_array_index (rows, r);
       GPtrArray *cells = g_ptr_array_new_with_free_func ((GDestroyNotify) placed_free);
-      double fixed = 0, x = self->left;
+      double fixed = 0, x = 0;   /* from the text block's left edge */
       guint n_free = 0;
 
       for (guint c = 0; c < row->len; c++)
@@ -821,9 +841,9 @@ sb_pdf_writer_grid (SbPdfWriter *self,
                                             : MAX (20, (total - fixed) / MAX (n_free, 1));
 
           if (cell->positioned)
-            x = self->left + cell->x_mm * SB_PT_PER_MM;
-          if (x + width > self->left + total + 0.01)
-            width = MAX (10, self->left + total - x);
+            x = cell->x_mm * SB_PT_PER_MM;
+          if (x + width > total + 0.01)
+            width = MAX (10, total - x);
           p->cell = cell;
           p->row = r;
           p->col = c;
@@ -967,7 +987,7 @@ sb_pdf_writer_qr (SbPdfWriter *self,
 {
   QRcode *code;
   double side = size_mm * SB_PT_PER_MM;
-  double x = self->left + sb_pdf_writer_text_width (self) - side;
+  double x;
   double module;
 
   ensure_page (self);
@@ -977,6 +997,7 @@ sb_pdf_writer_qr (SbPdfWriter *self,
   module = side / (code->width + 8);
   if (self->y + side > page_bottom (self))
     sb_pdf_writer_new_page (self);
+  x = self->left + sb_pdf_writer_text_width (self) - side;
   if (!self->dry_run)
     {
       for (int r = 0; r < code->width; r++)
@@ -1098,7 +1119,8 @@ draw_footers (SbPdfWriter *self,
 {
   /* GB/T 9704-2012 7.5: 4号 (14 pt) 半角宋体 digits between dashes, at the
    * outer edge for double-sided printing: odd pages right, even pages left,
-   * each one character (one 4号 em) inside the text block's edge */
+   * each one character (one 4号 em) inside the edge of that page's text
+   * block (mirrored on even pages when the margins are) */
   const double em = 14;
   SbPdfStyle odd = { SB_PDF_FACE_BODY, em, 1.2, SB_PDF_ALIGN_RIGHT, FALSE, FALSE };
   SbPdfStyle even = { SB_PDF_FACE_BODY, em, 1.2, SB_PDF_ALIGN_LEFT, FALSE, FALSE };
@@ -1111,14 +1133,15 @@ draw_footers (SbPdfWriter *self,
       const char *part = g_ptr_array_index (self->page_parts, i);
       g_autofree char *line = prefix ? g_strdup_printf ("%s · %s", prefix, part) : g_strdup (part);
       gboolean is_odd = (i % 2) == 0;
+      double left = page_left (self, i + 1);
       g_autoptr(Block) a = layout (self, text, is_odd ? &odd : &even, width - em, NULL);
       g_autoptr(Block) b = layout (self, line, &small, width, NULL);
       double top = page_bottom (self) + 7 * SB_PT_PER_MM - (a->line_height - em) / 2;
 
       self->page = g_ptr_array_index (self->pages, i);
-      draw_line (self, a, 0, is_odd ? self->left : self->left + em, top);
+      draw_line (self, a, 0, is_odd ? left : left + em, top);
       for (guint l = 0; l < b->lines->len; l++)
-        draw_line (self, b, l, self->left, top + a->line_height + 2 + l * b->line_height);
+        draw_line (self, b, l, left, top + a->line_height + 2 + l * b->line_height);
     }
 }
 

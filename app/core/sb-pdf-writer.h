@@ -54,7 +54,7 @@ typedef struct {
   char      *text;
   SbPdfStyle style;
   double     width_mm;   /* 0: share the rest */
-  gboolean   positioned; /* at x_mm from the text block's left edge; else after the previous cell */
+  gboolean   positioned; /* at x_mm from the text block's left edge (of the page it is drawn on); else after the previous cell */
   double     x_mm;
   int        colspan;
   int        rowspan;
@@ -64,8 +64,13 @@ typedef struct {
   char      *where;      /* what the text is, for errors: a field path */
 } SbPdfCell;
 
+/* left_mm is the binding edge of odd pages (the front sides). With mirror,
+ * even pages (the back sides) swap left and right so that the text blocks
+ * of both sides register in double-sided printing (GB/T 9704-2012 9.2);
+ * the text block keeps its width on every page. */
 typedef struct {
-  double top_mm, right_mm, bottom_mm, left_mm;
+  double   top_mm, right_mm, bottom_mm, left_mm;
+  gboolean mirror;
 } SbPdfMargins;
 
 SbPdfWriter *sb_pdf_writer_new            (const SbPdfFontChoice *fonts,

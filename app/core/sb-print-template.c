@@ -16,6 +16,7 @@
 struct _SbPrintTemplate {
   GPtrArray *parts;          /* SbPrintPart */
   double     margins[4];     /* mm: top, right, bottom, left */
+  gboolean   mirror;         /* even pages swap left and right (double-sided) */
   double     size_title, size_heading, size_body, size_table;
   GHashTable *printed;       /* "field" and "field.member" printed somewhere */
   GHashTable *whole_steps;   /* step ids printed by a fields block */
@@ -827,6 +828,8 @@ sb_print_template_new (JsonNode    *node,
   self->margins[1] = 26;
   self->margins[2] = 35;
   self->margins[3] = 28;
+  /* GB/T 9704-2012 9.2: 双面印刷, 页码套正: the back sides mirror the fronts */
+  self->mirror = TRUE;
   self->size_title = 22;    /* 二号 */
   self->size_heading = 16;  /* 三号 */
   self->size_body = 12;     /* 小四 */
@@ -845,6 +848,7 @@ sb_print_template_new (JsonNode    *node,
           !read_number (&inner, "right", 10, 60, &self->margins[1], error) ||
           !read_number (&inner, "bottom", 20, 60, &self->margins[2], error) ||
           !read_number (&inner, "left", 10, 60, &self->margins[3], error) ||
+          !sb_json_reader_bool (&inner, "mirror", &self->mirror, error) ||
           !sb_json_reader_finish (&inner, error))
         return NULL;
     }
@@ -905,6 +909,12 @@ sb_print_template_get_margin (SbPrintTemplate *self,
 {
   g_return_val_if_fail (side < 4, 0);
   return self->margins[side];
+}
+
+gboolean
+sb_print_template_get_mirror (SbPrintTemplate *self)
+{
+  return self->mirror;
 }
 
 double

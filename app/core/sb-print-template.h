@@ -115,6 +115,8 @@ void             sb_print_template_free         (SbPrintTemplate *self);
 GPtrArray       *sb_print_template_get_parts    (SbPrintTemplate *self);
 double           sb_print_template_get_margin   (SbPrintTemplate *self,
                                                  guint            side);  /* top, right, bottom, left: mm */
+/* even pages mirror the margins (left: the binding edge), for double-sided printing */
+gboolean         sb_print_template_get_mirror   (SbPrintTemplate *self);
 double           sb_print_template_get_size     (SbPrintTemplate *self,
                                                  const char      *role);  /* title, heading, body, table: pt */
 /* field ids of the call whose typed values the template never prints */
