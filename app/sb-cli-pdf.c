@@ -109,6 +109,8 @@ sb_cli_export_pdf (SbDraft    *draft,
       g_print (g_dngettext (GETTEXT_PACKAGE, "The call asks for %" PRId64 " paper copy (%s): print it %" PRId64 " time.\n",
                             "The call asks for %" PRId64 " paper copies (%s): print it %" PRId64 " times.\n", copies),
                copies, chinese_copies, copies);
+      if (sb_pdf_export_two_sided (draft))
+        g_print ("%s\n", _("Print on both sides, turned on the long edge: the even pages mirror the margins so that both sides’ text blocks register (GB/T 9704-2012 9.2)."));
     }
   else
     g_print ("%s\n", _("The call asks for no paper copies at application: the PDF is a record of what was entered."));

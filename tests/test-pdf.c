@@ -939,6 +939,7 @@ test_cli_export (void)
             "--pdf", out, "--time", "2024-01-20T09:42:00Z", NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "6 paper copies (一式六份)"));
+  g_assert_nonnull (strstr (run.out, "Print on both sides, turned on the long edge"));
   run_tool (&second, BUILD_DIR "/app/shenbao", "export", SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json",
             "--pdf", again, "--time", "2024-01-20T09:42:00Z", NULL);
   g_assert_cmpint (second.status, ==, 0);
@@ -968,6 +969,7 @@ test_single_sided (void)
   run_tool (&run, BUILD_DIR "/app/shenbao", "export", SOURCE_DIR "/resources/samples/nantong-2023-qianzhan.json",
             "--forms", path, "--pdf", out, "--time", "2024-01-20T09:42:00Z", NULL);
   g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strstr (run.out, "both sides"));
   check_cells ("single-sided-nantong", out, "--no-mirror");
   run_tool (&mirrored, "python3", SOURCE_DIR "/tests/check-pdf-cells.py", out, NULL);
   g_assert_cmpint (mirrored.status, ==, 1);
