@@ -5,7 +5,12 @@
  * font is embedded with a Unicode map, every value the applicant entered
  * is in the extracted text exactly, no extracted line starts with a
  * punctuation mark Chinese typesetting forbids there, and no character
- * lies outside the text block. Stress drafts push the layout: a name with
+ * lies outside its page's text block (mirrored on even pages for
+ * double-sided printing). tests/check-pdf-cells.py reads the ruling lines
+ * (mutool trace) and every glyph's box (mutool stext) and poppler's words:
+ * no glyph crosses a line, every glyph in a grid lies within one cell, the
+ * body text of odd pages starts at 28 mm and of even pages at 26 mm.
+ * Stress drafts push the layout: a name with
  * 𠮷, 200- and 30-row tables, a 5,000-character section, dense punctuation.
  * Every page is also rendered to PNG under the build folder for a person
  * to look at (pdf-pages/).
