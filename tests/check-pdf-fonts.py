@@ -3,6 +3,7 @@
 # exported PDF hold the glyphs drawn and nothing else, and each CID draws
 # the right glyph. Read with mupdf (`mutool show`) and fontTools (Debian:
 # python3-fonttools), not with our own code:
+# - CIDs are 1, 2, 3…, one per distinct character (docs/pdf.md);
 # - every glyph of each font program is .notdef, a glyph some CID of the
 #   ToUnicode map is mapped to by the CIDToGIDMap, or a component of one;
 # - each CID's glyph has the outline and advance of the glyph the original
@@ -121,6 +122,12 @@ def check_pdf(label, pdf):
         sub = TTFont(io.BytesIO(program))
         original, ps_name = original_font(base_font)
         drawn[ps_name] = set(cids.values())
+
+        # CIDs 1, 2, 3… one per distinct character (docs/pdf.md), mapped by a
+        # CIDToGIDMap no longer than they need
+        ok(sorted(cids) == list(range(1, len(cids) + 1)) and len(set(cids.values())) == len(cids)
+           and len(cid_map) == 2 * (len(cids) + 1),
+           "%s: CIDs 1 to %d, one per character, CIDToGIDMap of %d bytes" % (what, len(cids), len(cid_map)))
 
         # the glyphs the CIDs draw, .notdef and their components: all there is
         order = sub.getGlyphOrder()
