@@ -6,7 +6,10 @@
  * (`soffice --headless --convert-to pdf`), both measured in this run: the
  * figures are the ratios of time and file size. LibreOffice is not a
  * dependency: without `soffice` on the PATH (Debian:
- * libreoffice-writer-nogui) the comparison is skipped.
+ * libreoffice-writer-nogui) the comparison is skipped. Both files embed
+ * the same glyph outlines, which are most of either file: why the size
+ * target of half LibreOffice's cannot be met with these fonts is in
+ * docs/pdf.md ("File size").
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

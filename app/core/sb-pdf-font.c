@@ -4,9 +4,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
+#include <hb.h>
+#include <hb-subset.h>
 #include <hpdf.h>
 #include <hpdf_font.h>
 #include <hpdf_fontdef.h>
@@ -16,40 +19,25 @@
 #include "sb-error.h"
 #include "sb-pdf-font.h"
 
-#define PUA_FIRST 0xE000
-#define PUA_LAST  0xF8FF
+/* CIDs are handed out in the order characters are first drawn, from 1:
+ * every code libharu writes is then one UTF-8 character of the BMP below
+ * the surrogates (libharu turns anything above U+FFFF into a space) */
+#define CID_FIRST 1
+#define CID_LAST  0xD7FF
 
 struct _SbPdfFont {
   char         *path;
   int           face_index;
-  GMappedFile  *mapped;
-  const guint8 *data;
-  gsize         size;
-
-  /* tables */
-  const guint8 *cmap_sub;     /* the chosen cmap subtable */
-  int           cmap_format;  /* 4 or 12 */
-  gsize         cmap_len;
-  const guint8 *hmtx;
-  gsize         hmtx_len;
-  guint         n_hmetrics;
+  hb_face_t    *face;
+  hb_font_t    *hb_font;
   guint         units_per_em;
-  int           ascender;
-  int           descender;
-  guint         n_glyphs;
-  const guint8 *loca;
-  gsize         loca_len;
-  gboolean      long_loca;
-  const guint8 *glyf;
-  gsize         glyf_len;
 
   /* per document */
   HPDF_Doc      doc;
   HPDF_Font     font;
-  GHashTable   *cid_to_char;   /* CID → Unicode character */
-  GHashTable   *char_to_cid;   /* non-BMP character → stand-in CID */
-  gunichar      next_pua;
-  gboolean      pua_conflict;
+  GArray       *cid_to_char;   /* CID - CID_FIRST → Unicode character */
+  GHashTable   *char_to_cid;   /* character → CID */
+  gboolean      too_many;
   HPDF_TTFontDefAttr neutered;    /* libharu's cmap, swapped out (below) */
   HPDF_TTF_CmapRange saved_cmap;
 };
@@ -57,9 +45,10 @@ struct _SbPdfFont {
 /* libharu looks up all 65,536 BMP code points in the font's cmap when it
  * creates the font (for its CIDToGIDMap and /W, both rewritten by
  * sb_pdf_font_finish) and again for every character drawn (for widths and
- * subset flags, also ours): a quarter of the export's time. While the font
- * is in use its cmap is replaced by one empty segment, so those lookups
- * answer at once; the real one is put back before libharu frees it. */
+ * subset flags, which we do not use: the font program is HarfBuzz's
+ * subset): a quarter of the export's time. While the font is in use its
+ * cmap is replaced by one empty segment, so those lookups answer at once;
+ * the real one is put back before libharu frees it. */
 static guint16 empty_end[] = { 0xFFFF };
 static guint16 empty_start[] = { 0xFFFF };
 static gint16 empty_delta[] = { 1 };
@@ -90,157 +79,26 @@ restore_cmap (SbPdfFont *self)
   self->neutered = NULL;
 }
 
-static guint16
-u16 (const guint8 *p)
-{
-  return (guint16) ((p[0] << 8) | p[1]);
-}
-
-static gint16
-s16 (const guint8 *p)
-{
-  return (gint16) u16 (p);
-}
-
-static guint32
-u32 (const guint8 *p)
-{
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
-}
-
 static gboolean
-find_table (SbPdfFont     *self,
-            gsize          face,
-            const char    *tag,
-            const guint8 **out,
-            gsize         *out_len)
+has_table (hb_face_t  *face,
+           hb_tag_t    tag)
 {
-  guint n_tables;
+  hb_blob_t *blob = hb_face_reference_table (face, tag);
+  gboolean found = hb_blob_get_length (blob) > 0;
 
-  if (face + 12 > self->size)
-    return FALSE;
-  n_tables = u16 (self->data + face + 4);
-  for (guint i = 0; i < n_tables; i++)
-    {
-      gsize rec = face + 12 + 16 * (gsize) i;
-      guint32 offset, length;
-
-      if (rec + 16 > self->size)
-        return FALSE;
-      if (memcmp (self->data + rec, tag, 4) != 0)
-        continue;
-      offset = u32 (self->data + rec + 8);
-      length = u32 (self->data + rec + 12);
-      if ((gsize) offset + length > self->size)
-        return FALSE;
-      *out = self->data + offset;
-      *out_len = length;
-      return TRUE;
-    }
-  return FALSE;
-}
-
-static gboolean
-choose_cmap (SbPdfFont    *self,
-             const guint8 *cmap,
-             gsize         len)
-{
-  static const struct { guint16 platform, encoding, format; } wanted[] = {
-    { 3, 10, 12 }, { 0, 6, 12 }, { 0, 4, 12 }, { 3, 1, 4 }, { 0, 3, 4 },
-  };
-  guint n;
-
-  if (len < 4)
-    return FALSE;
-  n = u16 (cmap + 2);
-  for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
-    for (guint i = 0; i < n && 4 + 8 * (gsize) i + 8 <= len; i++)
-      {
-        const guint8 *rec = cmap + 4 + 8 * i;
-        guint32 offset = u32 (rec + 4);
-
-        if (u16 (rec) != wanted[w].platform || u16 (rec + 2) != wanted[w].encoding || offset + 8 > len)
-          continue;
-        if (u16 (cmap + offset) != wanted[w].format)
-          continue;
-        self->cmap_sub = cmap + offset;
-        self->cmap_format = wanted[w].format;
-        self->cmap_len = len - offset;
-        return TRUE;
-      }
-  return FALSE;
+  hb_blob_destroy (blob);
+  return found;
 }
 
 static guint
 glyph_id (SbPdfFont *self,
           gunichar   c)
 {
-  const guint8 *t = self->cmap_sub;
+  hb_codepoint_t gid = 0;
 
-  if (self->cmap_format == 12)
-    {
-      guint32 n = u32 (t + 12);
-      guint32 lo = 0, hi = MIN (n, (self->cmap_len - 16) / 12);
-
-      while (lo < hi)
-        {
-          guint32 mid = (lo + hi) / 2;
-          const guint8 *g = t + 16 + 12 * (gsize) mid;
-
-          if (c < u32 (g))
-            hi = mid;
-          else if (c > u32 (g + 4))
-            lo = mid + 1;
-          else
-            return u32 (g + 8) + (c - u32 (g));
-        }
-      return 0;
-    }
-  else
-    {
-      guint seg_x2 = u16 (t + 6);
-      const guint8 *ends = t + 14;
-      const guint8 *starts = ends + seg_x2 + 2;
-      const guint8 *deltas = starts + seg_x2;
-      const guint8 *ranges = deltas + seg_x2;
-
-      if (c > 0xFFFF || (gsize) (ranges - t) + seg_x2 > self->cmap_len)
-        return 0;
-      for (guint i = 0; i < seg_x2 / 2; i++)
-        {
-          guint start, range;
-
-          if (c > u16 (ends + 2 * i))
-            continue;
-          start = u16 (starts + 2 * i);
-          if (c < start)
-            return 0;
-          range = u16 (ranges + 2 * i);
-          if (range == 0)
-            return (c + u16 (deltas + 2 * i)) & 0xFFFF;
-          {
-            const guint8 *p = ranges + 2 * i + range + 2 * (c - start);
-            guint g;
-
-            if (p + 2 > t + self->cmap_len)
-              return 0;
-            g = u16 (p);
-            return g == 0 ? 0 : (g + u16 (deltas + 2 * i)) & 0xFFFF;
-          }
-        }
-      return 0;
-    }
-}
-
-static guint
-glyph_advance (SbPdfFont *self,
-               guint      gid)
-{
-  guint index = MIN (gid, self->n_hmetrics - 1);
-
-  if (4 * (gsize) index + 2 > self->hmtx_len)
+  if (!hb_font_get_nominal_glyph (self->hb_font, c, &gid))
     return 0;
-  return u16 (self->hmtx + 4 * index);
+  return gid;
 }
 
 SbPdfFont *
@@ -249,46 +107,38 @@ sb_pdf_font_open (const char  *path,
                   GError     **error)
 {
   g_autoptr(SbPdfFont) self = g_new0 (SbPdfFont, 1);
-  const guint8 *head, *hhea, *maxp, *cmap;
-  gsize head_len, hhea_len, maxp_len, cmap_len;
-  gsize face = 0;
+  hb_blob_t *blob;
+  hb_set_t *unicodes;
+  gboolean usable;
 
   self->path = g_strdup (path);
   self->face_index = face_index;
-  self->mapped = g_mapped_file_new (path, FALSE, error);
-  if (self->mapped == NULL)
-    return NULL;
-  self->data = (const guint8 *) g_mapped_file_get_contents (self->mapped);
-  self->size = g_mapped_file_get_length (self->mapped);
-
-  if (self->size >= 12 && memcmp (self->data, "ttcf", 4) == 0)
+  blob = hb_blob_create_from_file_or_fail (path);
+  if (blob == NULL)
     {
-      if (face_index < 0 || (guint) face_index >= u32 (self->data + 8) || 16 + 4 * (gsize) face_index > self->size)
-        goto bad;
-      face = u32 (self->data + 12 + 4 * face_index);
+      int saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s", path, g_strerror (saved_errno));
+      return NULL;
     }
-  else if (face_index != 0)
-    goto bad;
+  if (face_index < 0 || (guint) face_index >= hb_face_count (blob))
+    {
+      hb_blob_destroy (blob);
+      goto bad;
+    }
+  self->face = hb_face_create (blob, face_index);
+  hb_blob_destroy (blob);
+  self->hb_font = hb_font_create (self->face);
+  self->units_per_em = hb_face_get_upem (self->face);
 
-  if (!find_table (self, face, "head", &head, &head_len) || head_len < 54 ||
-      !find_table (self, face, "hhea", &hhea, &hhea_len) || hhea_len < 36 ||
-      !find_table (self, face, "maxp", &maxp, &maxp_len) || maxp_len < 6 ||
-      !find_table (self, face, "hmtx", &self->hmtx, &self->hmtx_len) ||
-      !find_table (self, face, "cmap", &cmap, &cmap_len) ||
-      !find_table (self, face, "loca", &self->loca, &self->loca_len) ||
-      !find_table (self, face, "glyf", &self->glyf, &self->glyf_len) ||
-      !choose_cmap (self, cmap, cmap_len))
-    goto bad;
-
-  self->units_per_em = u16 (head + 18);
-  self->long_loca = s16 (head + 50) == 1;
-  self->ascender = s16 (hhea + 4);
-  self->descender = s16 (hhea + 6);
-  self->n_hmetrics = u16 (hhea + 34);
-  self->n_glyphs = u16 (maxp + 4);
-  if (self->units_per_em == 0 || self->n_hmetrics == 0)
-    goto bad;
-  return g_steal_pointer (&self);
+  unicodes = hb_set_create ();
+  hb_face_collect_unicodes (self->face, unicodes);
+  usable = !hb_set_is_empty (unicodes) &&
+           has_table (self->face, HB_TAG ('g', 'l', 'y', 'f')) &&
+           has_table (self->face, HB_TAG ('l', 'o', 'c', 'a')) &&
+           has_table (self->face, HB_TAG ('h', 'm', 't', 'x'));
+  hb_set_destroy (unicodes);
+  if (usable)
+    return g_steal_pointer (&self);
 
 bad:
   g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
@@ -303,8 +153,9 @@ sb_pdf_font_free (SbPdfFont *self)
   if (self == NULL)
     return;
   restore_cmap (self);
-  g_clear_pointer (&self->mapped, g_mapped_file_unref);
-  g_clear_pointer (&self->cid_to_char, g_hash_table_unref);
+  g_clear_pointer (&self->hb_font, hb_font_destroy);
+  g_clear_pointer (&self->face, hb_face_destroy);
+  g_clear_pointer (&self->cid_to_char, g_array_unref);
   g_clear_pointer (&self->char_to_cid, g_hash_table_unref);
   g_free (self->path);
   g_free (self);
@@ -327,13 +178,17 @@ double
 sb_pdf_font_advance (SbPdfFont *self,
                      gunichar   c)
 {
-  return glyph_advance (self, glyph_id (self, c)) * 1000.0 / self->units_per_em;
+  /* the hb_font's scale is the font's units per em */
+  return hb_font_get_glyph_h_advance (self->hb_font, glyph_id (self, c)) * 1000.0 / self->units_per_em;
 }
 
 double
 sb_pdf_font_ascent (SbPdfFont *self)
 {
-  return self->ascender * 1000.0 / self->units_per_em;
+  hb_font_extents_t extents = { 0 };
+
+  hb_font_get_h_extents (self->hb_font, &extents);
+  return extents.ascender * 1000.0 / self->units_per_em;
 }
 
 gboolean
@@ -362,49 +217,28 @@ sb_pdf_font_attach (SbPdfFont  *self,
       return FALSE;
     }
   self->doc = doc;
-  self->cid_to_char = g_hash_table_new (NULL, NULL);
+  self->cid_to_char = g_array_new (FALSE, FALSE, sizeof (gunichar));
   self->char_to_cid = g_hash_table_new (NULL, NULL);
-  self->next_pua = PUA_LAST;
   return TRUE;
-}
-
-static gunichar
-stand_in_cid (SbPdfFont *self,
-              gunichar   c)
-{
-  gpointer cid;
-
-  if (g_hash_table_lookup_extended (self->char_to_cid, GUINT_TO_POINTER (c), NULL, &cid))
-    return GPOINTER_TO_UINT (cid);
-  while (self->next_pua >= PUA_FIRST &&
-         (glyph_id (self, self->next_pua) != 0 ||
-          g_hash_table_contains (self->cid_to_char, GUINT_TO_POINTER (self->next_pua))))
-    self->next_pua--;
-  if (self->next_pua < PUA_FIRST)
-    {
-      self->pua_conflict = TRUE;
-      return 0x20;
-    }
-  g_hash_table_insert (self->char_to_cid, GUINT_TO_POINTER (c), GUINT_TO_POINTER (self->next_pua));
-  return self->next_pua--;
 }
 
 static gunichar
 cid_for (SbPdfFont *self,
          gunichar   c)
 {
-  gunichar cid = c;
   gpointer known;
+  gunichar cid;
 
-  if (c > 0xFFFF)
-    cid = stand_in_cid (self, c);
-  if (g_hash_table_lookup_extended (self->cid_to_char, GUINT_TO_POINTER (cid), NULL, &known))
+  if (g_hash_table_lookup_extended (self->char_to_cid, GUINT_TO_POINTER (c), NULL, &known))
+    return GPOINTER_TO_UINT (known);
+  if (self->cid_to_char->len > CID_LAST - CID_FIRST)
     {
-      if (GPOINTER_TO_UINT (known) != c)
-        self->pua_conflict = TRUE;   /* a real PUA character met a stand-in */
+      self->too_many = TRUE;
+      return CID_FIRST;
     }
-  else
-    g_hash_table_insert (self->cid_to_char, GUINT_TO_POINTER (cid), GUINT_TO_POINTER (c));
+  cid = CID_FIRST + self->cid_to_char->len;
+  g_array_append_val (self->cid_to_char, c);
+  g_hash_table_insert (self->char_to_cid, GUINT_TO_POINTER (c), GUINT_TO_POINTER (cid));
   return cid;
 }
 
@@ -437,75 +271,29 @@ sb_pdf_font_show (SbPdfFont      *self,
 
 /* Finishing: the objects libharu gets wrong, rewritten */
 
-static void
-mark_glyph (SbPdfFont         *self,
-            HPDF_TTFontDefAttr ta,
-            guint              gid,
-            int                depth)
+static gunichar
+char_of (SbPdfFont *self,
+         guint      cid)
 {
-  guint32 start, end;
-  const guint8 *g;
-
-  if (gid >= self->n_glyphs || gid >= ta->num_glyphs || depth > 8)
-    return;
-  ta->glyph_tbl.flgs[gid] = 1;
-  if (self->long_loca)
-    {
-      if (4 * (gsize) gid + 8 > self->loca_len)
-        return;
-      start = u32 (self->loca + 4 * gid);
-      end = u32 (self->loca + 4 * gid + 4);
-    }
-  else
-    {
-      if (2 * (gsize) gid + 4 > self->loca_len)
-        return;
-      start = 2u * u16 (self->loca + 2 * gid);
-      end = 2u * u16 (self->loca + 2 * gid + 2);
-    }
-  if (end <= start + 10 || end > self->glyf_len)
-    return;
-  g = self->glyf + start;
-  if (s16 (g) >= 0)
-    return;
-  /* a composite glyph: its components are embedded too */
-  for (gsize at = 10; at + 4 <= end - start;)
-    {
-      guint flags = u16 (g + at);
-
-      mark_glyph (self, ta, u16 (g + at + 2), depth + 1);
-      at += 4 + ((flags & 0x1) ? 4 : 2);
-      if (flags & 0x8)
-        at += 2;
-      else if (flags & 0x40)
-        at += 4;
-      else if (flags & 0x80)
-        at += 8;
-      if (!(flags & 0x20))
-        break;
-    }
-}
-
-static int
-compare_uint (gconstpointer a,
-              gconstpointer b)
-{
-  guint x = *(const guint *) a, y = *(const guint *) b;
-
-  return x < y ? -1 : x > y;
+  return g_array_index (self->cid_to_char, gunichar, cid - CID_FIRST);
 }
 
 static guint
 cid_width (SbPdfFont *self,
-           gunichar   c)
+           guint      cid)
 {
-  return (guint) (sb_pdf_font_advance (self, c) + 0.5);
+  return (guint) (sb_pdf_font_advance (self, char_of (self, cid)) + 0.5);
+}
+
+static guint
+last_cid (SbPdfFont *self)
+{
+  return CID_FIRST + self->cid_to_char->len - 1;
 }
 
 static void
 write_to_unicode (SbPdfFont *self,
-                  HPDF_Dict  stream_dict,
-                  GArray    *cids)
+                  HPDF_Dict  stream_dict)
 {
   g_autoptr(GString) cmap = g_string_new (
     "/CIDInit /ProcSet findresource begin\n"
@@ -515,16 +303,16 @@ write_to_unicode (SbPdfFont *self,
     "/CMapName /Adobe-Identity-UCS def\n"
     "/CMapType 2 def\n"
     "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+  guint n_cids = self->cid_to_char->len;
 
-  for (guint i = 0; i < cids->len; i += 100)
+  for (guint i = 0; i < n_cids; i += 100)
     {
-      guint n = MIN (100, cids->len - i);
+      guint n = MIN (100, n_cids - i);
 
       g_string_append_printf (cmap, "%u beginbfchar\n", n);
-      for (guint j = i; j < i + n; j++)
+      for (guint cid = CID_FIRST + i; cid < CID_FIRST + i + n; cid++)
         {
-          guint cid = g_array_index (cids, guint, j);
-          gunichar c = GPOINTER_TO_UINT (g_hash_table_lookup (self->cid_to_char, GUINT_TO_POINTER (cid)));
+          gunichar c = char_of (self, cid);
 
           if (c > 0xFFFF)
             g_string_append_printf (cmap, "<%04X> <%04X%04X>\n", cid,
@@ -544,51 +332,49 @@ write_to_unicode (SbPdfFont *self,
   HPDF_Stream_Write (stream_dict->stream, (const HPDF_BYTE *) cmap->str, cmap->len);
 }
 
+/* the CIDToGIDMap: each CID's glyph id in the subset font program */
 static void
-write_cid_to_gid (SbPdfFont *self,
-                  HPDF_Dict  stream_dict,
-                  GArray    *cids)
+write_cid_to_gid (SbPdfFont    *self,
+                  HPDF_Dict     stream_dict,
+                  const hb_map_t *old_to_new)
 {
-  guint max_cid = cids->len ? g_array_index (cids, guint, cids->len - 1) : 0;
-  g_autofree guint8 *map = g_malloc0 (2 * ((gsize) max_cid + 1));
+  gsize size = 2 * ((gsize) last_cid (self) + 1);
+  g_autofree guint8 *map = g_malloc0 (size);
 
-  for (guint i = 0; i < cids->len; i++)
+  for (guint cid = CID_FIRST; cid <= last_cid (self); cid++)
     {
-      guint cid = g_array_index (cids, guint, i);
-      gunichar c = GPOINTER_TO_UINT (g_hash_table_lookup (self->cid_to_char, GUINT_TO_POINTER (cid)));
-      guint gid = glyph_id (self, c);
+      hb_codepoint_t gid = hb_map_get (old_to_new, glyph_id (self, char_of (self, cid)));
 
+      if (gid == HB_MAP_VALUE_INVALID)
+        gid = 0;
       map[2 * cid] = gid >> 8;
       map[2 * cid + 1] = gid & 0xFF;
     }
   HPDF_MemStream_FreeData (stream_dict->stream);
-  HPDF_Stream_Write (stream_dict->stream, map, 2 * ((gsize) max_cid + 1));
+  HPDF_Stream_Write (stream_dict->stream, map, size);
 }
 
 static void
 write_widths (SbPdfFont *self,
-              HPDF_Dict  descendant,
-              GArray    *cids)
+              HPDF_Dict  descendant)
 {
   g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
   HPDF_Array w = HPDF_Array_New (descendant->mmgr);
   HPDF_Array run = NULL;
   guint dw = 1000, best = 0, previous = G_MAXUINT;
 
-  for (guint i = 0; i < cids->len; i++)
+  for (guint cid = CID_FIRST; cid <= last_cid (self); cid++)
     {
-      guint cid = g_array_index (cids, guint, i);
-      guint width = cid_width (self, GPOINTER_TO_UINT (g_hash_table_lookup (self->cid_to_char, GUINT_TO_POINTER (cid))));
+      guint width = cid_width (self, cid);
       guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (width))) + 1;
 
       g_hash_table_insert (counts, GUINT_TO_POINTER (width), GUINT_TO_POINTER (n));
       if (n > best || (n == best && width < dw))
         best = n, dw = width;
     }
-  for (guint i = 0; i < cids->len; i++)
+  for (guint cid = CID_FIRST; cid <= last_cid (self); cid++)
     {
-      guint cid = g_array_index (cids, guint, i);
-      guint width = cid_width (self, GPOINTER_TO_UINT (g_hash_table_lookup (self->cid_to_char, GUINT_TO_POINTER (cid))));
+      guint width = cid_width (self, cid);
 
       if (width == dw)
         {
@@ -608,192 +394,72 @@ write_widths (SbPdfFont *self,
   HPDF_Dict_AddNumber (descendant, "DW", dw);
 }
 
-/* libharu's FontFile2 keeps the full cmap, post and hmtx whatever the text
- * (~200 KB a font): rebuilt with a minimal cmap (CIDToGIDMap does the
- * mapping), post format 3, an empty name table and the metrics of unused
- * glyphs zeroed. */
+/* The font program: HarfBuzz's subsetter keeps the glyphs drawn, .notdef
+ * and the components of composite glyphs, numbered anew from 0 in their
+ * old order (no RETAIN_GIDS), and drops what a CIDFontType2 does not use:
+ * the cmap (the CIDToGIDMap maps CIDs to glyphs), glyph names, the name
+ * table, hinting, layout and vertical tables. */
+static const hb_tag_t dropped_tables[] = {
+  HB_TAG ('c', 'm', 'a', 'p'), HB_TAG ('p', 'o', 's', 't'), HB_TAG ('n', 'a', 'm', 'e'),
+  HB_TAG ('G', 'S', 'U', 'B'), HB_TAG ('G', 'P', 'O', 'S'), HB_TAG ('G', 'D', 'E', 'F'),
+  HB_TAG ('B', 'A', 'S', 'E'), HB_TAG ('J', 'S', 'T', 'F'), HB_TAG ('M', 'A', 'T', 'H'),
+  HB_TAG ('k', 'e', 'r', 'n'), HB_TAG ('v', 'h', 'e', 'a'), HB_TAG ('v', 'm', 't', 'x'),
+  HB_TAG ('V', 'O', 'R', 'G'), HB_TAG ('g', 'a', 's', 'p'), HB_TAG ('h', 'd', 'm', 'x'),
+  HB_TAG ('L', 'T', 'S', 'H'), HB_TAG ('V', 'D', 'M', 'X'), HB_TAG ('P', 'C', 'L', 'T'),
+  HB_TAG ('D', 'S', 'I', 'G'), HB_TAG ('E', 'B', 'D', 'T'), HB_TAG ('E', 'B', 'L', 'C'),
+  HB_TAG ('E', 'B', 'S', 'C'), HB_TAG ('m', 'o', 'r', 'x'), HB_TAG ('m', 'o', 'r', 't'),
+  HB_TAG ('k', 'e', 'r', 'x'), HB_TAG ('f', 'e', 'a', 't'), HB_TAG ('m', 'e', 't', 'a'),
+};
 
-static guint32
-table_checksum (const guint8 *data,
-                gsize         length)
+static hb_subset_plan_t *
+subset_plan (SbPdfFont *self)
 {
-  guint32 sum = 0;
+  hb_subset_input_t *input = hb_subset_input_create_or_fail ();
+  hb_subset_plan_t *plan;
+  hb_set_t *glyphs, *drop;
 
-  for (gsize i = 0; i < length; i += 4)
-    {
-      guint8 word[4] = { 0 };
-      memcpy (word, data + i, MIN (4, length - i));
-      sum += u32 (word);
-    }
-  return sum;
-}
-
-static void
-put16 (GByteArray *out,
-       guint       value)
-{
-  guint8 b[2] = { value >> 8, value & 0xFF };
-  g_byte_array_append (out, b, 2);
-}
-
-static void
-put32 (GByteArray *out,
-       guint32     value)
-{
-  guint8 b[4] = { value >> 24, (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF };
-  g_byte_array_append (out, b, 4);
-}
-
-static void
-set32 (guint8  *p,
-       guint32  value)
-{
-  p[0] = value >> 24;
-  p[1] = (value >> 16) & 0xFF;
-  p[2] = (value >> 8) & 0xFF;
-  p[3] = value & 0xFF;
-}
-
-static GByteArray *
-shrink_sfnt (const guint8      *font,
-             gsize              size,
-             HPDF_TTFontDefAttr ta)
-{
-  g_autoptr(GByteArray) out = g_byte_array_new ();
-  g_autoptr(GPtrArray) bodies = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
-  guint n_tables, search = 1, selector = 0, n_hmetrics = 0;
-  gsize head_at = 0;
-
-  if (size < 12)
+  if (input == NULL)
     return NULL;
-  n_tables = u16 (font + 4);
-  if (12 + 16 * (gsize) n_tables > size)
-    return NULL;
-  for (guint i = 0; i < n_tables; i++)
-    {
-      const guint8 *rec = font + 12 + 16 * i;
-      if (memcmp (rec, "hhea", 4) == 0 && u32 (rec + 8) + 36 <= size)
-        n_hmetrics = u16 (font + u32 (rec + 8) + 34);
-    }
-
-  for (guint i = 0; i < n_tables; i++)
-    {
-      const guint8 *rec = font + 12 + 16 * i;
-      guint32 offset = u32 (rec + 8), length = u32 (rec + 12);
-      GByteArray *body = g_byte_array_new ();
-
-      if ((gsize) offset + length > size)
-        {
-          g_byte_array_unref (body);
-          return NULL;
-        }
-      if (memcmp (rec, "post", 4) == 0 && length >= 32)
-        {
-          g_byte_array_append (body, font + offset, 32);
-          set32 (body->data, 0x00030000);
-        }
-      else if (memcmp (rec, "name", 4) == 0)
-        {
-          /* the font's names and licence texts: a PDF names the font in
-           * its own dictionaries; an empty table keeps the sfnt valid */
-          put16 (body, 0);
-          put16 (body, 0);
-          put16 (body, 6);
-        }
-      else if (memcmp (rec, "cmap", 4) == 0)
-        {
-          static const guint16 cmap[] = { 0, 1, 3, 1, 0, 12, 4, 24, 0, 2, 2, 0, 0, 0xFFFF, 0, 0xFFFF, 1, 0 };
-          for (guint k = 0; k < G_N_ELEMENTS (cmap); k++)
-            put16 (body, cmap[k]);
-        }
-      else if (memcmp (rec, "hmtx", 4) == 0 && n_hmetrics > 0)
-        {
-          g_byte_array_append (body, font + offset, length);
-          for (guint gid = 0; gid < ta->num_glyphs; gid++)
-            {
-              if (ta->glyph_tbl.flgs[gid] || gid == n_hmetrics - 1)
-                continue;
-              if (gid < n_hmetrics && 4 * (gsize) gid + 4 <= length)
-                memset (body->data + 4 * gid, 0, 4);
-              else if (gid >= n_hmetrics && 4 * (gsize) n_hmetrics + 2 * (gsize) (gid - n_hmetrics) + 2 <= length)
-                memset (body->data + 4 * n_hmetrics + 2 * (gid - n_hmetrics), 0, 2);
-            }
-        }
-      else
-        g_byte_array_append (body, font + offset, length);
-      g_ptr_array_add (bodies, body);
-    }
-
-  while (search * 2 <= n_tables)
-    search *= 2, selector++;
-  g_byte_array_append (out, font, 4);
-  put16 (out, n_tables);
-  put16 (out, search * 16);
-  put16 (out, selector);
-  put16 (out, n_tables * 16 - search * 16);
-  {
-    gsize at = 12 + 16 * (gsize) n_tables;
-    for (guint i = 0; i < n_tables; i++)
-      {
-        GByteArray *body = g_ptr_array_index (bodies, i);
-        g_byte_array_append (out, font + 12 + 16 * i, 4);
-        put32 (out, table_checksum (body->data, body->len));
-        put32 (out, at);
-        put32 (out, body->len);
-        if (memcmp (font + 12 + 16 * i, "head", 4) == 0)
-          head_at = at;
-        at += (body->len + 3) & ~(gsize) 3;
-      }
-    for (guint i = 0; i < n_tables; i++)
-      {
-        GByteArray *body = g_ptr_array_index (bodies, i);
-        static const guint8 zeros[4] = { 0 };
-        g_byte_array_append (out, body->data, body->len);
-        g_byte_array_append (out, zeros, ((body->len + 3) & ~3u) - body->len);
-      }
-  }
-  if (head_at != 0 && head_at + 12 <= out->len)
-    {
-      /* the head checksum is computed with checkSumAdjustment zero */
-      set32 (out->data + head_at + 8, 0);
-      for (guint i = 0; i < n_tables; i++)
-        if (memcmp (out->data + 12 + 16 * i, "head", 4) == 0)
-          set32 (out->data + 12 + 16 * i + 4, table_checksum (out->data + head_at, u32 (out->data + 12 + 16 * i + 12)));
-      set32 (out->data + head_at + 8, 0xB1B0AFBA - table_checksum (out->data, out->len));
-    }
-  return g_steal_pointer (&out);
+  glyphs = hb_subset_input_glyph_set (input);
+  hb_set_add (glyphs, 0);
+  for (guint cid = CID_FIRST; cid <= last_cid (self); cid++)
+    hb_set_add (glyphs, glyph_id (self, char_of (self, cid)));
+  drop = hb_subset_input_set (input, HB_SUBSET_SETS_DROP_TABLE_TAG);
+  for (guint i = 0; i < G_N_ELEMENTS (dropped_tables); i++)
+    hb_set_add (drop, dropped_tables[i]);
+  hb_subset_input_set_flags (input, HB_SUBSET_FLAGS_NO_HINTING);
+  plan = hb_subset_plan_create_or_fail (self->face, input);
+  hb_subset_input_destroy (input);
+  return plan;
 }
 
-static void
-shrink_font_file (SbPdfFont         *self,
-                  HPDF_FontAttr      fa,
-                  HPDF_TTFontDefAttr ta)
+static gboolean
+write_font_file (SbPdfFont        *self,
+                 HPDF_FontAttr     fa,
+                 hb_subset_plan_t *plan)
 {
   HPDF_Dict ff2 = fa->fontdef->descriptor ? HPDF_Dict_GetItem (fa->fontdef->descriptor, "FontFile2", HPDF_OCLASS_DICT) : NULL;
-  HPDF_UINT32 size;
-  g_autofree guint8 *data = NULL;
-  g_autoptr(GByteArray) rebuilt = NULL;
-  HPDF_UINT got;
+  hb_face_t *subset;
+  hb_blob_t *blob;
+  const char *data;
+  unsigned int length = 0;
 
   if (ff2 == NULL || ff2->stream == NULL)
-    return;
-  size = HPDF_Stream_Size (ff2->stream);
-  if (size == 0 || HPDF_Stream_Seek (ff2->stream, 0, HPDF_SEEK_SET) != HPDF_OK)
-    return;
-  data = g_malloc (size);
-  got = size;
-  if (HPDF_Stream_Read (ff2->stream, data, &got) != HPDF_OK && got != size)
+    return FALSE;
+  subset = hb_subset_plan_execute_or_fail (plan);
+  if (subset == NULL)
+    return FALSE;
+  blob = hb_face_reference_blob (subset);
+  data = hb_blob_get_data (blob, &length);
+  if (length > 0)
     {
-      HPDF_ResetError (self->doc);
-      return;
+      HPDF_MemStream_FreeData (ff2->stream);
+      HPDF_Stream_Write (ff2->stream, (const HPDF_BYTE *) data, length);
+      HPDF_Dict_AddNumber (ff2, "Length1", length);
     }
-  HPDF_ResetError (self->doc);
-  rebuilt = shrink_sfnt (data, got, ta);
-  if (rebuilt == NULL)
-    return;
-  HPDF_MemStream_FreeData (ff2->stream);
-  HPDF_Stream_Write (ff2->stream, rebuilt->data, rebuilt->len);
-  HPDF_Dict_AddNumber (ff2, "Length1", rebuilt->len);
+  hb_blob_destroy (blob);
+  hb_face_destroy (subset);
+  return length > 0;
 }
 
 gboolean
@@ -801,54 +467,50 @@ sb_pdf_font_finish (SbPdfFont  *self,
                     GError    **error)
 {
   HPDF_FontAttr fa;
-  HPDF_TTFontDefAttr ta;
   HPDF_Dict csi;
-  g_autoptr(GArray) cids = g_array_new (FALSE, FALSE, sizeof (guint));
-  GHashTableIter iter;
-  gpointer key;
+  hb_subset_plan_t *plan;
+  gboolean written;
 
   if (self->font == NULL)
     return TRUE;
   restore_cmap (self);
-  if (self->pua_conflict)
+  if (self->too_many)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
-                   _("%s: the text uses Private Use Area characters that Shenbao needs for characters beyond U+FFFF, "
-                     "or more than 6,400 different such characters"), self->path);
+                   _("%s: the text uses more than %u different characters of this font"), self->path,
+                   CID_LAST - CID_FIRST + 1);
       return FALSE;
     }
 
   fa = (HPDF_FontAttr) self->font->attr;
-  ta = (HPDF_TTFontDefAttr) fa->fontdef->attr;
-
-  g_hash_table_iter_init (&iter, self->cid_to_char);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
+  plan = subset_plan (self);
+  if (plan == NULL)
     {
-      guint cid = GPOINTER_TO_UINT (key);
-      g_array_append_val (cids, cid);
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: HarfBuzz could not subset this font"), self->path);
+      return FALSE;
     }
-  g_array_sort (cids, compare_uint);
 
-  for (guint i = 0; i < cids->len; i++)
-    {
-      guint cid = g_array_index (cids, guint, i);
-      mark_glyph (self, ta, glyph_id (self, GPOINTER_TO_UINT (g_hash_table_lookup (self->cid_to_char, GUINT_TO_POINTER (cid)))), 0);
-    }
-  ta->glyph_tbl.flgs[0] = 1;
-
-  write_to_unicode (self, fa->cmap_stream, cids);
-  write_cid_to_gid (self, fa->map_stream, cids);
-  write_widths (self, fa->descendant_font, cids);
+  write_to_unicode (self, fa->cmap_stream);
+  write_cid_to_gid (self, fa->map_stream, hb_subset_plan_old_to_new_glyph_mapping (plan));
+  write_widths (self, fa->descendant_font);
 
   csi = HPDF_Dict_GetItem (fa->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
   if (csi != NULL)
     HPDF_Dict_Add (csi, "Ordering", HPDF_String_New (self->font->mmgr, "Identity", NULL));
 
+  /* libharu builds the FontDescriptor and its FontFile2 here (again, at
+   * no cost, when it saves); the font program is then replaced */
   if (self->font->before_write_fn != NULL)
     self->font->before_write_fn (self->font);
   if (fa->fontdef->descriptor != NULL)
     HPDF_Dict_AddNumber (fa->fontdef->descriptor, "CapHeight", fa->fontdef->cap_height);
-  shrink_font_file (self, fa, ta);
+  written = write_font_file (self, fa, plan);
+  hb_subset_plan_destroy (plan);
+  if (!written)
+    {
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: HarfBuzz could not subset this font"), self->path);
+      return FALSE;
+    }
 
   if (HPDF_GetError (self->doc) != HPDF_OK)
     {

@@ -1,12 +1,15 @@
 /* sb-pdf-font.h — a TrueType font embedded in a libharu document, fixed
  *
  * libharu 2.3 writes a Unicode font as Type0/Identity-H with BMP code points
- * as CIDs, a ToUnicode CMap poppler rejects, a /W array for the whole BMP
- * and spaces for every character above U+FFFF. This layer keeps libharu's
- * font object but measures text itself (from the font's own cmap and hmtx),
- * gives non-BMP characters Private Use Area stand-in CIDs, and rewrites the
- * ToUnicode, CIDToGIDMap, /W and glyph subset flags just before the
- * document is saved (see shared/research/libharu.md).
+ * as CIDs, a ToUnicode CMap poppler rejects, a /W array for the whole BMP,
+ * spaces for every character above U+FFFF and a font program that keeps
+ * every glyph id. This layer keeps libharu's font object but reads the font
+ * with HarfBuzz (cmap, advances), gives every distinct character drawn its
+ * own CID (1, 2, 3… in the order first drawn, so characters beyond U+FFFF
+ * need no stand-ins), and just before the document is saved writes the
+ * ToUnicode, CIDToGIDMap and /W for those CIDs and replaces the font
+ * program with HarfBuzz's subset of the glyphs drawn (see docs/pdf.md and
+ * shared/research/libharu.md).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
