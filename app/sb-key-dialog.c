@@ -11,6 +11,7 @@
 #include "sb-key-dialog.h"
 #include "sb-passphrase-dialog.h"
 #include "sb-storage.h"
+#include "sb-wizard-private.h"
 
 struct _SbKeyDialog
 {
@@ -795,6 +796,8 @@ sb_key_dialog_class_init (SbKeyDialogClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  _sb_wizard_ensure_resources ();
 
   object_class->dispose = sb_key_dialog_dispose;
   object_class->finalize = sb_key_dialog_finalize;
