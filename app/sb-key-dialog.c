@@ -20,7 +20,7 @@ struct _SbKeyDialog
   GtkWidget    *spinner;
   AdwActionRow *none_row;
   AdwActionRow *problem_row;
-  AdwActionRow *fingerprint_row;
+  GtkWidget    *fingerprint_row;
   GtkLabel     *fingerprint_label;
   GtkWidget    *copy_button;
   GtkWidget    *unlock_button;
@@ -214,7 +214,7 @@ update_state (SbKeyDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->none_row), !self->exists);
   gtk_widget_set_visible (GTK_WIDGET (self->problem_row), self->problem != NULL);
   adw_action_row_set_subtitle (self->problem_row, self->problem != NULL ? self->problem : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->fingerprint_row), usable);
+  gtk_widget_set_visible (self->fingerprint_row, usable);
   gtk_label_set_label (self->fingerprint_label,
                        self->fingerprint != NULL ? self->fingerprint : _("Locked: unlock the key to see it"));
   gtk_widget_set_visible (self->copy_button, self->fingerprint != NULL);
@@ -303,11 +303,11 @@ created (SbKeyDialog *self,
 {
   if (error != NULL)
     {
-      show_error (self, _("No Key Was Made"), error->message);
+      show_error (self, _("No Key Was Created"), error->message);
       return;
     }
   apply_state (self, job);
-  toast (self, _("Your signing key was made"));
+  toast (self, _("Your signing key was created"));
 }
 
 static void
@@ -729,7 +729,7 @@ create_activated (GtkWidget  *widget,
   if (self->busy || self->exists)
     return;
   ask_passphrase (self, key_job_new (JOB_CREATE, NULL, NULL), SB_PASSPHRASE_NEW,
-                  _("Make Your Signing Key"), "create", _("_Make Key"),
+                  _("Create Your Signing Key"), "create", _("_Create Key"),
                   _("You may protect the key with a passphrase: Shenbao then asks for it at every signed "
                     "export, and nobody can sign with a copy of the key file alone. Leave it empty for no "
                     "passphrase."));
