@@ -637,6 +637,13 @@ signing_key_activated (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (sb_key_dialog_new (parent_window (SB_EXPORT_BOX (widget)))));
 }
 
+static gboolean
+key_link_activated (SbExportBox *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "export.signing-key", NULL);
+  return TRUE;
+}
+
 static void
 draw_page (GtkPrintOperation *operation,
            GtkPrintContext   *context,
@@ -886,6 +893,7 @@ sb_export_box_class_init (SbExportBoxClass *klass)
   gtk_widget_class_install_action (widget_class, "export.print", "s", print_activated);
   gtk_widget_class_install_action (widget_class, "export.open", NULL, open_activated);
   gtk_widget_class_install_action (widget_class, "export.signing-key", NULL, signing_key_activated);
+  gtk_widget_class_bind_template_callback (widget_class, key_link_activated);
 }
 
 static void
