@@ -81,6 +81,16 @@ entry_activated (SbPassphraseDialog *self)
   gtk_window_close (GTK_WINDOW (self));
 }
 
+/* Enter in the first of two entries goes on to the second. */
+static void
+first_activated (SbPassphraseDialog *self)
+{
+  if (self->repeat != NULL)
+    gtk_widget_grab_focus (self->repeat);
+  else
+    entry_activated (self);
+}
+
 GtkWidget *
 sb_passphrase_dialog_new (GtkWindow        *parent,
                           SbPassphraseKind  kind,
@@ -115,7 +125,7 @@ sb_passphrase_dialog_new (GtkWindow        *parent,
       adw_message_dialog_set_extra_child (dialog, self->entry);
     }
   g_signal_connect_swapped (self->entry, "changed", G_CALLBACK (entry_changed), self);
-  g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (entry_activated), self);
+  g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (first_activated), self);
   adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, response_label, NULL);
   adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (dialog, response);

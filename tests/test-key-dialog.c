@@ -237,24 +237,28 @@ save_screenshot (GtkWidget  *window,
   GtkSnapshot *snapshot;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
+  int width = 0, height = 0;
 
   if (base == NULL)
     return;
   folder = g_build_filename (base, language != NULL && g_str_has_prefix (language, "zh") ? "zh_CN" : "en", NULL);
   g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
   path = g_build_filename (folder, name, NULL);
-  for (guint i = 0; i < 3; i++)
+  /* drawn and laid out: a window just mapped may not be yet */
+  for (guint i = 0; i < 100 && node == NULL; i++)
     {
       spin (20);
       gtk_test_widget_wait_for_draw (window);
+      width = gtk_widget_get_width (window);
+      height = gtk_widget_get_height (window);
+      if (width <= 0 || height <= 0)
+        continue;
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (window);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (snapshot);
     }
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
   g_assert_nonnull (node);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -331,6 +335,13 @@ test_create (void)
     gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_last_child (adw_message_dialog_get_extra_child (ask))), "two");
     g_assert_false (adw_message_dialog_get_response_enabled (ask, "create"));
     g_assert_false (sb_passphrase_dialog_get_matches (SB_PASSPHRASE_DIALOG (ask)));
+    /* Enter in the first entry goes on to the second, not to an answer */
+    g_signal_emit_by_name (gtk_widget_get_first_child (adw_message_dialog_get_extra_child (ask)), "activate");
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (ask)) ==
+                   gtk_widget_get_last_child (adw_message_dialog_get_extra_child (ask)) ||
+                   gtk_widget_is_ancestor (gtk_window_get_focus (GTK_WINDOW (ask)),
+                                           gtk_widget_get_last_child (adw_message_dialog_get_extra_child (ask))));
+    g_assert_true (shown_dialog ("create") == ask);
   }
   /* without a passphrase */
   respond ("create", "", NULL);
