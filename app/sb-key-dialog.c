@@ -646,6 +646,7 @@ choose_file (SbKeyDialog *self,
   gboolean import = choice == CHOOSE_IMPORT;
   const char *title = import ? _("Import a Signing Key") : _("Save Your Public Key");
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
   g_autofree char *prefix = g_strndup (self->fingerprint != NULL ? self->fingerprint : "", 8);
   g_autofree char *name = g_strdup_printf ("shenbao-public-key-%s.%s", prefix, choice == CHOOSE_JWK ? "jwk" : "pem");
   g_autoptr(GFile) folder = NULL;
@@ -662,13 +663,21 @@ choose_file (SbKeyDialog *self,
       gtk_file_filter_add_suffix (filter, "pem");
       gtk_file_filter_add_suffix (filter, "key");
     }
+  /* a key file may be named anything */
+  gtk_file_filter_set_name (all, _("All files"));
+  gtk_file_filter_add_pattern (all, "*");
   if (g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS) != NULL)
     folder = g_file_new_for_path (g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS));
 #if GTK_CHECK_VERSION (4, 10, 0)
   {
     g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
 
+    g_list_store_append (filters, filter);
+    if (import)
+      g_list_store_append (filters, all);
     gtk_file_dialog_set_title (dialog, title);
+    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
     gtk_file_dialog_set_default_filter (dialog, filter);
     if (folder != NULL)
       gtk_file_dialog_set_initial_folder (dialog, folder);
@@ -690,6 +699,8 @@ choose_file (SbKeyDialog *self,
                                                                 _("_Cancel"));
 
     gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    if (import)
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), all);
     if (!import)
       gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
     if (folder != NULL)

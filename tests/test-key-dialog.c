@@ -425,6 +425,32 @@ test_export (void)
   wait_idle (dialog);
   sb_key_dialog_export_public (dialog, SB_KEY_FORMAT_PEM, pem_file);
   wait_idle (dialog);
+#if !GTK_CHECK_VERSION (4, 10, 0)
+  /* without a path: GTK 4.8's file chooser (no portal here), offering a
+   * name with the fingerprint's start; cancelled, nothing is written */
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "key.export-pem", "s", "");
+  spin (50);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    GtkWidget *chooser = NULL;
+    g_autofree char *expected = g_strdup_printf ("shenbao-public-key-%.8s.pem", sb_key_dialog_get_fingerprint (dialog));
+    g_autofree char *offered = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+        if (GTK_IS_FILE_CHOOSER (item) && GTK_IS_DIALOG (item))
+          chooser = GTK_WIDGET (item);
+      }
+    g_assert_nonnull (chooser);
+    offered = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
+    g_assert_cmpstr (offered, ==, expected);
+    gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+    spin (50);
+    g_assert_false (sb_key_dialog_get_busy (dialog));
+  }
+#endif
   close_dialog (dialog);
 
   g_assert_cmpint (run (NULL, &cli_jwk, NULL, BUILD_DIR "/app/shenbao", "key", "export", "--format", "jwk", NULL), ==, 0);
