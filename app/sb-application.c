@@ -11,6 +11,7 @@
 
 #include "sb-application.h"
 #include "sb-cli.h"
+#include "sb-key-dialog.h"
 #include "sb-output.h"
 #include "sb-window.h"
 
@@ -91,8 +92,19 @@ quit_cb (GSimpleAction *action,
     }
 }
 
+static void
+signing_key_cb (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  gtk_window_present (GTK_WINDOW (sb_key_dialog_new (parent)));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_cb },
+  { .name = "signing-key", .activate = signing_key_cb },
   { .name = "quit", .activate = quit_cb },
 };
 

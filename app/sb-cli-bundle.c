@@ -402,16 +402,13 @@ key_export (const char *passphrase,
     }
   if (format == NULL || g_str_equal (format, "jwk"))
     {
-      g_autoptr(JsonNode) jwk = sb_key_to_jwk (key);
-      g_autofree char *kid = sb_key_get_fingerprint (key);
-
-      json_object_set_string_member (json_node_get_object (jwk), "kid", kid);
-      print_json_node (jwk);
+      g_autoptr(GBytes) jwk = sb_key_export_public (key, SB_KEY_FORMAT_JWK);
+      sb_cli_write_utf8 (g_bytes_get_data (jwk, NULL));
     }
   if (format == NULL || g_str_equal (format, "pem"))
     {
-      g_autofree char *pem = sb_key_to_public_pem (key);
-      sb_cli_write_utf8 (pem);
+      g_autoptr(GBytes) pem = sb_key_export_public (key, SB_KEY_FORMAT_PEM);
+      sb_cli_write_utf8 (g_bytes_get_data (pem, NULL));
     }
   return SB_EXIT_OK;
 }
@@ -424,7 +421,8 @@ key_import (const char *path,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GFile) source = g_file_new_for_commandline_arg (path);
-  g_autoptr(SbKey) key = sb_key_import (source, passphrase, replace, new_passphrase, &error);
+  g_autoptr(GFile) backup = NULL;
+  g_autoptr(SbKey) key = sb_key_import (source, passphrase, replace, new_passphrase, &backup, &error);
   g_autofree char *fingerprint = NULL;
 
   if (key == NULL)
@@ -434,6 +432,11 @@ key_import (const char *path,
     }
   fingerprint = sb_key_get_fingerprint (key);
   g_print (_("Imported. Key fingerprint: %s\n"), fingerprint);
+  if (backup != NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (backup);
+      g_print (_("The replaced key is kept as %s\n"), name);
+    }
   return SB_EXIT_OK;
 }
 

@@ -24,6 +24,8 @@
 #include "sb-draft-store.h"
 #include "sb-export-box.h"
 #include "sb-key.h"
+#include "sb-key-dialog.h"
+#include "sb-passphrase-dialog.h"
 #include "sb-pdf-export.h"
 #include "sb-problem.h"
 #include "sb-validator.h"
@@ -41,6 +43,7 @@ struct _SbExportBox
   GtkLabel         *digest_label;
   GtkWidget        *fingerprint_title;
   GtkLabel         *fingerprint_label;
+  GtkWidget        *key_button;
   GtkLabel         *copies_label;
 
   SbDraft          *draft;
@@ -238,6 +241,7 @@ show_result (SbExportBox *self,
   gtk_label_set_label (self->fingerprint_label, job->fingerprint != NULL ? job->fingerprint : "");
   gtk_widget_set_visible (self->fingerprint_title, job->fingerprint != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->fingerprint_label), job->fingerprint != NULL);
+  gtk_widget_set_visible (self->key_button, job->fingerprint != NULL);
   if (self->pdf != NULL)
     {
       g_autofree char *copies = copies_text (sb_pdf_export_copies (self->draft));
@@ -314,12 +318,11 @@ run_export (SbExportBox *self,
 /* The signing key's passphrase, when the key is encrypted */
 
 static void
-passphrase_response (AdwMessageDialog *dialog,
-                     const char       *response,
-                     SbExportBox      *self)
+passphrase_response (SbPassphraseDialog *dialog,
+                     const char         *response,
+                     SbExportBox        *self)
 {
   ExportJob *job = g_object_steal_data (G_OBJECT (dialog), "sb-job");
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "sb-entry");
 
   if (job == NULL)
     return;
@@ -328,16 +331,8 @@ passphrase_response (AdwMessageDialog *dialog,
       export_job_free (job);
       return;
     }
-  job->passphrase = g_strdup (gtk_editable_get_text (entry));
+  job->passphrase = sb_passphrase_dialog_dup_passphrase (dialog);
   run_export (self, job);
-}
-
-static void
-passphrase_activated (GtkWidget        *entry,
-                      AdwMessageDialog *dialog)
-{
-  adw_message_dialog_response (dialog, "unlock");
-  gtk_window_close (GTK_WINDOW (dialog));
 }
 
 static void
@@ -346,7 +341,7 @@ ask_passphrase (SbExportBox *self,
 {
   g_autoptr(GFile) key_file = sb_key_get_default_file ();
   g_autofree char *key_name = NULL;
-  GtkWidget *dialog, *entry;
+  GtkWidget *dialog;
 
   if (!(job->what & EXPORT_BUNDLE) || !sb_key_file_is_encrypted (key_file))
     {
@@ -354,30 +349,14 @@ ask_passphrase (SbExportBox *self,
       return;
     }
   key_name = g_file_get_parse_name (key_file);
-  dialog = adw_message_dialog_new (parent_window (self), _("Unlock Your Signing Key"), NULL);
+  dialog = sb_passphrase_dialog_new (parent_window (self), SB_PASSPHRASE_UNLOCK, _("Unlock Your Signing Key"),
+                                     "unlock", _("_Unlock and Export"));
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
                                   _("The bundle is signed with your key %s, which is protected by a passphrase."),
                                   key_name);
-  /* a plain entry: GTK 4.8's GtkPasswordEntry warns when its dialog is
-   * finalized after a response */
-  entry = gtk_entry_new ();
-  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
-  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PASSWORD);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Passphrase"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "unlock", _("_Unlock and Export"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "unlock", ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "unlock");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_object_set_data_full (G_OBJECT (dialog), "sb-job", job, (GDestroyNotify) export_job_free);
-  g_object_set_data (G_OBJECT (dialog), "sb-entry", entry);
   g_signal_connect (dialog, "response", G_CALLBACK (passphrase_response), self);
-  g_signal_connect (entry, "activate", G_CALLBACK (passphrase_activated), dialog);
   gtk_window_present (GTK_WINDOW (dialog));
-  gtk_widget_grab_focus (entry);
 }
 
 /* Where to write */
@@ -651,6 +630,21 @@ open_activated (GtkWidget  *widget,
 }
 
 static void
+signing_key_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  gtk_window_present (GTK_WINDOW (sb_key_dialog_new (parent_window (SB_EXPORT_BOX (widget)))));
+}
+
+static gboolean
+key_link_activated (SbExportBox *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "export.signing-key", NULL);
+  return TRUE;
+}
+
+static void
 draw_page (GtkPrintOperation *operation,
            GtkPrintContext   *context,
            int                page_number,
@@ -896,12 +890,15 @@ sb_export_box_class_init (SbExportBoxClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, digest_label);
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, fingerprint_title);
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, SbExportBox, key_button);
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, copies_label);
   gtk_widget_class_install_action (widget_class, "export.pdf", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "export.bundle", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "export.both", "s", export_activated);
   gtk_widget_class_install_action (widget_class, "export.print", "s", print_activated);
   gtk_widget_class_install_action (widget_class, "export.open", NULL, open_activated);
+  gtk_widget_class_install_action (widget_class, "export.signing-key", NULL, signing_key_activated);
+  gtk_widget_class_bind_template_callback (widget_class, key_link_activated);
 }
 
 static void

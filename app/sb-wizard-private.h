@@ -14,6 +14,9 @@
 
 G_BEGIN_DECLS
 
+/* Registers the wizard library's resources (templates) once. */
+void         _sb_wizard_ensure_resources  (void);
+
 /* Live checks wait this long after the last keystroke. */
 #define SB_WIZARD_CHECK_DELAY_MS 300
 

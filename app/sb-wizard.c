@@ -799,13 +799,27 @@ sb_wizard_finalize (GObject *object)
   G_OBJECT_CLASS (sb_wizard_parent_class)->finalize (object);
 }
 
+/* The wizard's templates (sb-key-dialog.ui too: the app's menu opens it
+ * before any wizard exists), registered once. */
+void
+_sb_wizard_ensure_resources (void)
+{
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      sb_wizard_register_resource ();
+      g_once_init_leave (&registered, 1);
+    }
+}
+
 static void
 sb_wizard_class_init (SbWizardClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  sb_wizard_register_resource ();
+  _sb_wizard_ensure_resources ();
 
   object_class->dispose = sb_wizard_dispose;
   object_class->finalize = sb_wizard_finalize;

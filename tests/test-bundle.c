@@ -852,6 +852,27 @@ test_key_commands (void)
   g_assert_nonnull (strstr (refused.err, "--replace"));
   run_shenbao (&import, "key", "import", "--replace", key_path, NULL);
   g_assert_cmpint (import.status, ==, 0);
+  /* the replaced key is kept beside the new one, private, and is the old key */
+  {
+    const char *kept = strstr (import.out, "The replaced key is kept as ");
+    g_autofree char *backup_path = NULL;
+    g_autoptr(GFile) backup = NULL;
+    g_autoptr(SbKey) old_key = NULL;
+    g_autoptr(SbKey) existing = sb_key_load_default (NULL, FALSE, NULL);
+    GStatBuf st;
+
+    g_assert_nonnull (kept);
+    kept += strlen ("The replaced key is kept as ");
+    backup_path = g_strndup (kept, strcspn (kept, "\n"));
+    g_assert_true (g_str_has_suffix (backup_path, ".bak"));
+    g_assert_cmpint (g_stat (backup_path, &st), ==, 0);
+    g_assert_cmpuint (st.st_mode & 0777, ==, 0600);
+    backup = g_file_new_for_path (backup_path);
+    old_key = sb_key_load_private (backup, NULL, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (existing);
+    g_assert_false (sb_key_equal (old_key, existing));
+  }
 
   run_shenbao (&export_pem, "key", "export", "--format", "pem", NULL);
   g_assert_cmpint (export_pem.status, ==, 0);

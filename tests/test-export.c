@@ -24,6 +24,7 @@
 #include "sb-export-box.h"
 #include "sb-field-row.h"
 #include "sb-key.h"
+#include "sb-key-dialog.h"
 #include "sb-pdf-export.h"
 #include "sb-review-page.h"
 #include "sb-wizard-private.h"
@@ -332,6 +333,28 @@ test_export_both (void)
   }
 
   save_screenshot (fixture.window, "export-review.png");
+
+  /* "Signing Key…" beside the fingerprint: the key window shows the same */
+  gtk_widget_activate_action (GTK_WIDGET (box), "export.signing-key", NULL);
+  spin (0);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();
+    SbKeyDialog *key_dialog = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+        if (SB_IS_KEY_DIALOG (item))
+          key_dialog = SB_KEY_DIALOG (item);
+      }
+    g_assert_nonnull (key_dialog);
+    while (sb_key_dialog_get_busy (key_dialog))
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpstr (sb_key_dialog_get_fingerprint (key_dialog), ==, fingerprint);
+    gtk_window_destroy (GTK_WINDOW (key_dialog));
+    spin (0);
+  }
 
   /* checked again without a change: still shown */
   _sb_wizard_check_now (fixture.wizard);

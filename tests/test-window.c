@@ -287,6 +287,70 @@ test_keyboard (void)
   flush ();
 }
 
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The main menu's "Signing Key" item opens the key window over the
+ * window it was chosen in. */
+static void
+test_signing_key (void)
+{
+  SbWindow *window = sb_window_new (app);
+  GtkMenuButton *menu;
+  GMenuModel *model;
+  gboolean listed = FALSE;
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  GtkWindow *dialog = NULL;
+
+  gtk_window_present (GTK_WINDOW (window));
+  flush ();
+  menu = GTK_MENU_BUTTON (find_type (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON));
+  g_assert_nonnull (menu);
+  model = gtk_menu_button_get_menu_model (menu);
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (model, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autofree char *action = NULL;
+
+          if (g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+              g_str_equal (action, "app.signing-key"))
+            listed = TRUE;
+        }
+    }
+  g_assert_true (listed);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "signing-key", NULL);
+  flush ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (toplevels, i);
+
+      if (g_str_equal (G_OBJECT_TYPE_NAME (item), "SbKeyDialog"))
+        dialog = GTK_WINDOW (item);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
+  gtk_window_destroy (dialog);
+  gtk_window_close (GTK_WINDOW (window));
+  flush ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -310,6 +374,7 @@ main (int    argc,
   g_test_add_func ("/window/open-file", test_open_file);
   g_test_add_func ("/window/import-call", test_import_call);
   g_test_add_func ("/window/keyboard", test_keyboard);
+  g_test_add_func ("/window/signing-key", test_signing_key);
 
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));

@@ -202,9 +202,9 @@ read_small_file (GFile   *file,
   return g_bytes_new_take (g_steal_pointer (&contents), length);
 }
 
-static gboolean
-check_private_mode (GFile   *file,
-                    GError **error)
+gboolean
+sb_key_check_private_mode (GFile   *file,
+                           GError **error)
 {
   g_autofree char *name = g_file_get_parse_name (file);
   const char *path = g_file_peek_path (file);
@@ -250,7 +250,7 @@ sb_key_load_private (GFile       *file,
   gsize length;
   const char *data;
 
-  if (check_mode && !check_private_mode (file, error))
+  if (check_mode && !sb_key_check_private_mode (file, error))
     return NULL;
   bytes = read_small_file (file, error);
   if (bytes == NULL)
@@ -438,29 +438,100 @@ sb_key_load_default (const char  *passphrase,
   return g_steal_pointer (&key);
 }
 
+/* The existing key file, copied beside itself before an import replaces
+ * it: ed25519.pem.20261201T201500Z.bak (then …-2.bak, …). */
+static GFile *
+keep_backup (GFile   *file,
+             GError **error)
+{
+  g_autoptr(GBytes) bytes = read_small_file (file, error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+  g_autofree char *base = g_file_get_basename (file);
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+
+  if (bytes == NULL)
+    return NULL;
+  for (guint n = 1; n < 100; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup_printf ("%s.%s.bak", base, stamp)
+                                     : g_strdup_printf ("%s.%s-%u.bak", base, stamp, n);
+      g_autoptr(GFile) backup = g_file_get_child (folder, name);
+
+      if (g_file_query_exists (backup, NULL))
+        continue;
+      if (!sb_storage_write_atomic (backup, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
+        return NULL;
+      return g_steal_pointer (&backup);
+    }
+  {
+    g_autofree char *name = g_file_get_parse_name (file);
+    g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: too many backups of the key today"), name);
+  }
+  return NULL;
+}
+
 SbKey *
 sb_key_import (GFile       *source,
                const char  *passphrase,
                gboolean     replace,
                const char  *new_passphrase,
+               GFile      **backup,
                GError     **error)
 {
   g_autoptr(GFile) file = sb_key_get_default_file ();
   g_autoptr(SbKey) key = sb_key_load_private (source, passphrase, FALSE, error);
+  g_autoptr(GFile) kept = NULL;
 
+  if (backup != NULL)
+    *backup = NULL;
   if (key == NULL)
     return NULL;
-  if (!replace && g_file_query_exists (file, NULL))
+  if (g_file_query_exists (file, NULL))
     {
-      g_autofree char *name = g_file_get_parse_name (file);
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
-                   _("%s: a signing key exists already; give --replace to replace it "
-                     "(bundles signed with it then show a different fingerprint)"), name);
-      return NULL;
+      if (!replace)
+        {
+          g_autofree char *name = g_file_get_parse_name (file);
+          g_set_error (error, SB_ERROR, SB_ERROR_FAILED,
+                       _("%s: a signing key exists already; give --replace to replace it "
+                         "(bundles signed with it then show a different fingerprint)"), name);
+          return NULL;
+        }
+      kept = keep_backup (file, error);
+      if (kept == NULL)
+        return NULL;
     }
   if (!sb_key_save (key, file, new_passphrase, error))
     return NULL;
+  if (backup != NULL)
+    *backup = g_steal_pointer (&kept);
   return g_steal_pointer (&key);
+}
+
+GBytes *
+sb_key_export_public (SbKey       *self,
+                      SbKeyFormat  format)
+{
+  if (format == SB_KEY_FORMAT_JWK)
+    {
+      g_autoptr(JsonNode) jwk = sb_key_to_jwk (self);
+      g_autofree char *kid = sb_key_get_fingerprint (self);
+      g_autoptr(JsonGenerator) generator = json_generator_new ();
+      g_autofree char *text = NULL;
+      char *line;
+
+      json_object_set_string_member (json_node_get_object (jwk), "kid", kid);
+      json_generator_set_root (generator, jwk);
+      json_generator_set_pretty (generator, TRUE);
+      text = json_generator_to_data (generator, NULL);
+      line = g_strconcat (text, "\n", NULL);
+      return g_bytes_new_take (line, strlen (line));
+    }
+  else
+    {
+      char *pem = sb_key_to_public_pem (self);
+      return g_bytes_new_take (pem, strlen (pem));
+    }
 }
 
 /* Using a key */

@@ -41,6 +41,11 @@ SbKey      *sb_key_load_default          (const char  *passphrase,
                                           gboolean     create,
                                           GError     **error);
 
+/* Refuses (SB_ERROR_FAILED, saying how to fix it) a private key file
+ * that group or others can read; TRUE if it cannot be checked. */
+gboolean    sb_key_check_private_mode    (GFile       *file,
+                                          GError     **error);
+
 /* Whether @file (a PEM private key) is encrypted, so that the app asks for
  * the passphrase before loading it; FALSE when it cannot be read. */
 gboolean    sb_key_file_is_encrypted     (GFile       *file);
@@ -66,12 +71,26 @@ gboolean    sb_key_save                  (SbKey       *self,
                                           GError     **error);
 
 /* Copies a PKCS#8 key into the user's key folder; refuses to replace an
- * existing key unless @replace. */
+ * existing key unless @replace. A replaced key file is kept beside it as
+ * ed25519.pem.YYYYMMDDTHHMMSSZ.bak (mode 0600), returned in @backup; the
+ * key file itself is replaced atomically. */
 SbKey      *sb_key_import                (GFile       *source,
                                           const char  *passphrase,
                                           gboolean     replace,
                                           const char  *new_passphrase,
+                                          GFile      **backup,
                                           GError     **error);
+
+typedef enum {
+  SB_KEY_FORMAT_JWK,
+  SB_KEY_FORMAT_PEM,
+} SbKeyFormat;
+
+/* The public key exactly as `shenbao key export --format jwk|pem` writes
+ * it: the public JWK with the fingerprint as "kid", indented JSON and a
+ * newline; or a PEM SubjectPublicKeyInfo. */
+GBytes     *sb_key_export_public         (SbKey       *self,
+                                          SbKeyFormat  format);
 
 gboolean    sb_key_has_private           (SbKey       *self);
 char       *sb_key_get_fingerprint       (SbKey       *self);
