@@ -244,7 +244,9 @@ save_screenshot (GtkWidget  *window,
   folder = g_build_filename (base, language != NULL && g_str_has_prefix (language, "zh") ? "zh_CN" : "en", NULL);
   g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
   path = g_build_filename (folder, name, NULL);
-  /* drawn and laid out: a window just mapped may not be yet */
+  /* drawn and laid out: a window just mapped may not be yet, and its
+   * header's title cross-fades in for a few hundred milliseconds */
+  spin (600);
   for (guint i = 0; i < 100 && node == NULL; i++)
     {
       spin (20);
