@@ -571,6 +571,281 @@ test_read_only (void)
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
 }
 
+
+/* A copy of the bundle with one digit of one value changed. */
+static char *
+tamper (const char *bundle,
+        const char *name)
+{
+  g_autofree char *data = NULL;
+  g_autofree char *path = g_build_filename (work, name, NULL);
+  gsize length = 0;
+  char *manifest, *values, *digit;
+
+  g_assert_true (g_file_get_contents (bundle, &data, &length, NULL));
+  manifest = strstr (data, "\"manifest\"");
+  g_assert_nonnull (manifest);
+  values = strstr (manifest, "\"values\"");
+  g_assert_nonnull (values);
+  for (digit = values; !g_ascii_isdigit (*digit); digit++)
+    ;
+  *digit = *digit == '9' ? '0' : *digit + 1;
+  g_assert_true (g_file_set_contents (path, data, length, NULL));
+  return g_steal_pointer (&path);
+}
+
+static guint
+count_private_folders (void)
+{
+  g_autoptr(GPtrArray) names = list_folder (g_get_tmp_dir ());
+  guint n = 0;
+
+  for (guint i = 0; i < names->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (names, i), "shenbao-bundle-") &&
+        !g_str_has_prefix (g_ptr_array_index (names, i), "shenbao-bundle-work-") &&
+        !g_str_has_prefix (g_ptr_array_index (names, i), "shenbao-bundle-open-"))
+      n++;
+  return n;
+}
+
+/* One byte changed: a message names the file and the first reason, in the
+ * run's language, and nothing is shown or left on disk. */
+static void
+test_tampered (void)
+{
+  g_autofree char *path = tamper (bundle_path, "改过.shenbao.json");
+  g_autofree char *renamed = NULL;
+  guint folders = count_private_folders ();
+  SbWindow *window = open_through_app (path);
+  AdwMessageDialog *dialog = find_message_dialog ();
+  const char *body;
+
+  g_assert_nonnull (dialog);
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("%s\n%s", adw_message_dialog_get_heading (dialog), body);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("This Signed Bundle Cannot Be Opened"));
+  g_assert_nonnull (strstr (body, path));
+  g_assert_nonnull (strstr (body, _("the signature does not match the manifest: a value was changed after signing")));
+  save_screenshot (GTK_WIDGET (dialog), "bundle-open-refused.png");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (sb_window_get_wizard (window));
+  g_assert_null (sb_window_get_bundle_view (window));
+  g_assert_cmpuint (count_private_folders (), ==, folders);
+
+  /* renamed to plain .json it is still taken for a bundle, and refused */
+  renamed = g_build_filename (work, "renamed.json", NULL);
+  g_assert_cmpint (g_rename (path, renamed), ==, 0);
+  sb_window_open_file (window, g_file_new_for_path (renamed));
+  while (sb_window_is_opening (window))
+    g_main_context_iteration (NULL, TRUE);
+  spin (0);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "renamed.json"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_assert_null (sb_window_get_wizard (window));
+  close_window (window);
+}
+
+/* The "values" member of a draft's JSON. */
+static JsonNode *
+draft_values (SbDraft *draft)
+{
+  g_autofree char *data = sb_draft_to_data (draft, NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  g_assert_true (json_parser_load_from_data (parser, data, -1, NULL));
+  object = json_node_get_object (json_parser_get_root (parser));
+  return json_node_copy (json_object_get_member (object, "values"));
+}
+
+/* The attachments as "slot name size sha256" lines, each file's bytes
+ * checked against its digest. */
+static char *
+attachment_lines (SbDraft *draft)
+{
+  g_autoptr(GList) ids = sb_draft_list_attachment_ids (draft);
+  g_autoptr(GFile) folder = g_file_get_parent (sb_draft_get_file (draft));
+  g_autoptr(GString) lines = g_string_new (NULL);
+
+  ids = g_list_sort (ids, (GCompareFunc) g_strcmp0);
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      GPtrArray *refs = sb_draft_get_attachments (draft, l->data);
+
+      for (guint i = 0; i < refs->len; i++)
+        {
+          SbAttachmentRef *ref = g_ptr_array_index (refs, i);
+          g_autoptr(GFile) file = g_file_resolve_relative_path (folder, ref->file);
+          g_autoptr(GBytes) bytes = g_file_load_bytes (file, NULL, NULL, NULL);
+          g_autofree char *sha256 = NULL;
+          g_autofree char *base = g_path_get_basename (ref->file);
+
+          g_assert_nonnull (bytes);
+          sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+          g_assert_cmpstr (sha256, ==, ref->sha256);
+          g_assert_cmpint (ref->size, ==, (gint64) g_bytes_get_size (bytes));
+          g_string_append_printf (lines, "%s %s %" G_GINT64_FORMAT " %s\n", (char *) l->data, base, ref->size, ref->sha256);
+        }
+    }
+  return g_string_free (g_steal_pointer (&lines), FALSE);
+}
+
+static SbDraft *
+load_extracted (const char *folder,
+                const char *forms)
+{
+  g_autoptr(SbCatalog) catalog = sb_catalog_new ();
+  g_autofree char *path = g_build_filename (folder, "draft.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  SbDraft *draft;
+
+  sb_catalog_add_builtin (catalog);
+  if (forms != NULL)
+    {
+      g_autoptr(GFile) definition = g_file_new_for_path (forms);
+
+      g_assert_true (sb_catalog_add_path (catalog, definition, SB_ORIGIN_COMMAND_LINE, &error));
+    }
+  draft = sb_draft_load (file, catalog, &error);
+  g_assert_no_error (error);
+  return draft;
+}
+
+static GtkWidget *
+find_draft_row (SbWindow   *window,
+                const char *title)
+{
+  GtkListBox *drafts = sb_start_page_get_drafts_list (sb_window_get_start_page (window));
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (drafts)); row != NULL; row = gtk_widget_get_next_sibling (row))
+    if (ADW_IS_ACTION_ROW (row) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), title) == 0)
+      return row;
+  return NULL;
+}
+
+/* Make a Copy to Edit: a new draft in the drafts folder, titled as a copy,
+ * opened editable, listed on the start page; its values and attachments
+ * are what `shenbao extract` writes. forms: the bundle's call when it is
+ * not built in (then added to the user's calls). */
+static void
+check_copy (const char *bundle,
+            const char *forms,
+            const char *extract_name)
+{
+  SbDraftStore *store = sb_application_get_store (app);
+  g_autoptr(GPtrArray) before = sb_draft_store_list (store);
+  g_autoptr(GPtrArray) after = NULL;
+  g_autofree char *extracted = g_build_filename (work, extract_name, NULL);
+  g_autofree char *out = run_shenbao (0, "extract", bundle, extracted, NULL);
+  g_autoptr(SbDraft) reference = load_extracted (extracted, forms);
+  g_autoptr(JsonNode) reference_values = draft_values (reference);
+  g_autofree char *reference_files = attachment_lines (reference);
+  g_autoptr(JsonNode) copy_values = NULL;
+  g_autofree char *copy_files = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *expected_title = NULL;
+  SbWindow *window = open_through_app (bundle);
+  GtkWidget *wizard;
+  SbDraft *copy;
+  GtkWidget *row;
+
+  g_assert_nonnull (sb_window_get_bundle_view (window));
+  folder = g_file_get_path (sb_bundle_view_get_folder (sb_window_get_bundle_view (window)));
+  {
+    g_autofree char *base = sb_draft_store_get_title (sb_bundle_view_get_draft (sb_window_get_bundle_view (window)));
+
+    expected_title = g_strdup_printf (_("%s (copy of a signed bundle)"), base);
+  }
+  /* the button, as a person clicks it (GtkButton's activation takes 250 ms) */
+  g_assert_true (gtk_widget_activate (sb_bundle_bar_get_copy_button (SB_BUNDLE_BAR (sb_window_get_bundle_bar (window)))));
+  spin (400);
+  g_assert_null (find_message_dialog ());
+
+  /* opened, editable, saved by the autosaver; the bundle's folder gone */
+  g_assert_null (sb_window_get_bundle_view (window));
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+  wizard = sb_window_get_wizard (window);
+  g_assert_nonnull (wizard);
+  g_assert_false (sb_wizard_get_read_only (SB_WIZARD (wizard)));
+  g_assert_nonnull (sb_window_get_autosaver (window));
+  copy = sb_wizard_get_draft (SB_WIZARD (wizard));
+  {
+    g_autofree char *drafts = drafts_folder ();
+    g_autofree char *path = g_file_get_path (sb_draft_get_file (copy));
+
+    g_assert_true (g_str_has_prefix (path, drafts));
+  }
+  title = sb_draft_store_get_title (copy);
+  g_assert_cmpstr (title, ==, expected_title);
+  after = sb_draft_store_list (store);
+  g_assert_cmpuint (after->len, ==, before->len + 1);
+
+  /* the same values and files as shenbao extract's */
+  copy_values = draft_values (copy);
+  g_assert_true (json_node_equal (copy_values, reference_values));
+  copy_files = attachment_lines (copy);
+  g_test_message ("attachments:\n%s", copy_files);
+  g_assert_cmpstr (copy_files, ==, reference_files);
+
+  /* editable: a change is in the draft */
+  row = _sb_wizard_lookup_path (SB_WIZARD (wizard), "$.values.project_name");
+  g_assert_nonnull (row);
+  g_assert_true (gtk_editable_get_editable (GTK_EDITABLE (sb_field_row_get_editor (SB_FIELD_ROW (row)))));
+  sb_field_row_set_text (SB_FIELD_ROW (row), "改过的名称");
+  g_assert_cmpstr (sb_value_get_string (sb_draft_get_value (copy, "project_name")), ==, "改过的名称");
+
+  /* listed on the start page under its title */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-start", NULL));
+  spin (0);
+  g_assert_nonnull (find_draft_row (window, expected_title));
+  close_window (window);
+}
+
+static void
+test_copy (void)
+{
+  check_copy (bundle_path, NULL, "extracted");
+}
+
+/* A bundle whose call is not built in (the worked example of
+ * docs/bundle.md): shown with its own definition and said so; its
+ * acknowledgements cannot be changed; the copy brings its call into the
+ * user's calls. */
+static void
+test_not_built_in (void)
+{
+  g_autofree char *forms = g_build_filename (SOURCE_DIR, "tests", "bundle", "example-call.json", NULL);
+  g_autofree char *draft = g_build_filename (SOURCE_DIR, "tests", "bundle", "example-draft.json", NULL);
+  g_autofree char *bundle = export_bundle (draft, forms, "example.shenbao.json");
+  g_autofree char *fingerprint = verified (bundle, "key_fingerprint");
+  g_autoptr(GFile) added = g_file_new_build_filename (root, "shenbao", "forms", "bundle-example-1.json", NULL);
+  SbCatalog *catalog = sb_draft_store_get_catalog (sb_application_get_store (app));
+  SbWindow *window = open_through_app (bundle);
+  SbBundleBar *bar = SB_BUNDLE_BAR (sb_window_get_bundle_bar (window));
+  GtkWidget *wizard = sb_window_get_wizard (window);
+
+  g_assert_null (find_message_dialog ());
+  g_assert_nonnull (bar);
+  g_assert_cmpstr (sb_bundle_bar_get_fingerprint (bar), ==, fingerprint);
+  g_assert_cmpstr (sb_bundle_bar_get_definition (bar), ==,
+                   _("not built in: the bundle’s own definition, used as it is"));
+  g_assert_true (gtk_widget_activate_action (wizard, "wizard.review", NULL));
+  spin (0);
+  g_assert_cmpuint (try_acknowledgements (SB_WIZARD (wizard)), >, 0);
+  save_screenshot (GTK_WIDGET (window), "bundle-open-not-built-in.png");
+  close_window (window);
+
+  g_assert_null (sb_catalog_lookup (catalog, "bundle-example", 1));
+  g_assert_false (g_file_query_exists (added, NULL));
+  check_copy (bundle, forms, "extracted-example");
+  g_assert_nonnull (sb_catalog_lookup (catalog, "bundle-example", 1));
+  g_assert_true (g_file_query_exists (added, NULL));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -600,6 +875,9 @@ main (int    argc,
   g_application_hold (G_APPLICATION (app));
 
   g_test_add_func ("/bundle-open/read-only", test_read_only);
+  g_test_add_func ("/bundle-open/tampered", test_tampered);
+  g_test_add_func ("/bundle-open/copy", test_copy);
+  g_test_add_func ("/bundle-open/not-built-in", test_not_built_in);
 
   status = g_test_run ();
   g_application_release (G_APPLICATION (app));
