@@ -633,10 +633,34 @@ test_tampered (void)
   g_assert_null (sb_window_get_bundle_view (window));
   g_assert_cmpuint (count_private_folders (), ==, folders);
 
-  /* renamed to plain .json it is still taken for a bundle, and refused */
+  /* renamed to plain .json it is still taken for a bundle, and refused;
+   * here dropped onto the window */
   renamed = g_build_filename (work, "renamed.json", NULL);
   g_assert_cmpint (g_rename (path, renamed), ==, 0);
-  sb_window_open_file (window, g_file_new_for_path (renamed));
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (renamed);
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+    GSList *files = g_slist_prepend (NULL, file);
+    GValue value = G_VALUE_INIT;
+    gboolean dropped = FALSE, handled = FALSE;
+
+    g_value_init (&value, GDK_TYPE_FILE_LIST);
+    g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_DROP_TARGET (controller))
+          {
+            g_signal_emit_by_name (controller, "drop", &value, 10.0, 10.0, &handled);
+            dropped = TRUE;
+          }
+      }
+    g_value_unset (&value);
+    g_slist_free (files);
+    g_assert_true (dropped);
+    g_assert_true (handled);
+  }
   while (sb_window_is_opening (window))
     g_main_context_iteration (NULL, TRUE);
   spin (0);
