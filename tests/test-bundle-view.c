@@ -178,6 +178,18 @@ test_tampered (void)
     g_test_message ("%s", error->message);
   }
   g_assert_cmpuint (count_private_folders (), ==, before);
+
+  /* a file that is not there is not a failed check */
+  {
+    g_autoptr(GFile) missing = g_file_new_build_filename (folder, "missing.shenbao.json", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SbBundleView) view = sb_bundle_view_open (missing, &error);
+
+    g_assert_null (view);
+    g_assert_error (error, SB_ERROR, SB_ERROR_FAILED);
+    g_assert_nonnull (strstr (error->message, "missing.shenbao.json"));
+  }
+  g_assert_cmpuint (count_private_folders (), ==, before);
 }
 
 /* The copy: a new draft of the store, titled as a copy, with the bundle's

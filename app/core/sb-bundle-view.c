@@ -125,7 +125,16 @@ sb_bundle_view_open (GFile   *bundle,
   self->folder = g_file_new_for_path (folder);
 
   if (!sb_bundle_extract (bundle, self->folder, NULL, &self->report, error))
-    return NULL;
+    {
+      /* SB_ERROR_INVALID_INPUT only for a failed check: not for a file
+       * that cannot be read, nor for an intact bundle whose draft does
+       * not open now */
+      if (error != NULL && *error != NULL && (*error)->domain == SB_ERROR &&
+          (self->report == NULL || self->report->integrity == SB_BUNDLE_INTACT ||
+           self->report->integrity == SB_BUNDLE_UNREADABLE))
+        (*error)->code = SB_ERROR_FAILED;
+      return NULL;
+    }
 
   definition_name = g_strdup_printf ("%s-v%" PRId64 ".json", self->report->call_id, self->report->call_version);
   definition = g_file_get_child (self->folder, definition_name);

@@ -35,8 +35,11 @@ gboolean        sb_bundle_view_is_bundle       (GFile         *file);
 /* Verifies @bundle (integrity: format, signature, the definition's digest,
  * every attachment's digest and size) and, only when it is intact,
  * extracts it into a new private folder under the temporary directory and
- * loads its draft. An integrity failure is SB_ERROR_INVALID_INPUT whose
- * message names the file and the first reason; nothing is left on disk.
+ * loads its draft. An integrity failure (malformed, wrong key, value
+ * changed, definition or attachment mismatch) is SB_ERROR_INVALID_INPUT
+ * whose message names the file and the first reason; a file that cannot
+ * be read, or an intact bundle whose draft does not load now, is another
+ * error. Nothing is left on disk.
  * Reads the whole bundle: call it from a worker thread in a window. */
 SbBundleView   *sb_bundle_view_open            (GFile         *bundle,
                                                 GError       **error);
