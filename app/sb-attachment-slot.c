@@ -63,6 +63,7 @@ remove_clicked (GtkWidget        *button,
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
 
   g_return_if_fail (refs != NULL && index < refs->len);
+  g_return_if_fail (!_sb_wizard_read_only (self->wizard));
   /* the copy stays in the folder: an undo, or another draft, may want it */
   g_ptr_array_remove_index (refs, index);
   rebuild_files (self);
@@ -70,9 +71,42 @@ remove_clicked (GtkWidget        *button,
   gtk_widget_grab_focus (GTK_WIDGET (self->add_button));
 }
 
+/* Read-only: a file is opened to be read (the default viewer), not removed. */
+static void
+open_clicked (GtkWidget        *button,
+              SbAttachmentSlot *self)
+{
+  GPtrArray *refs = get_refs (self);
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
+  g_autoptr(GFile) folder = NULL;
+  g_autoptr(GFile) file = NULL;
+  GtkRoot *root = gtk_widget_get_root (button);
+  SbAttachmentRef *ref;
+
+  g_return_if_fail (refs != NULL && index < refs->len);
+  ref = g_ptr_array_index (refs, index);
+  folder = draft_folder (self);
+  file = g_path_is_absolute (ref->file) ? g_file_new_for_path (ref->file)
+                                        : g_file_resolve_relative_path (folder, ref->file);
+#if GTK_CHECK_VERSION (4, 10, 0)
+  {
+    g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
+
+    gtk_file_launcher_launch (launcher, GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, NULL, NULL, NULL);
+  }
+#else
+  {
+    g_autofree char *uri = g_file_get_uri (file);
+
+    gtk_show_uri (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, uri, GDK_CURRENT_TIME);
+  }
+#endif
+}
+
 static void
 rebuild_files (SbAttachmentSlot *self)
 {
+  gboolean read_only = _sb_wizard_read_only (self->wizard);
   GPtrArray *refs = get_refs (self);
   GtkWidget *child;
 
@@ -86,10 +120,11 @@ rebuild_files (SbAttachmentSlot *self)
       g_autofree char *base = g_path_get_basename (ref->file);
       g_autofree char *size = ref->size >= 0 ? g_format_size (ref->size) : g_strdup (_("size not recorded"));
       g_autofree char *text = g_strdup_printf ("%s (%s)", base, size);
-      g_autofree char *remove_label = g_strdup_printf (_("Remove %s"), base);
+      /* TRANSLATORS: %s: an attached file's name */
+      g_autofree char *remove_label = g_strdup_printf (read_only ? _("Open %s") : _("Remove %s"), base);
       GtkWidget *icon = gtk_image_new_from_icon_name ("text-x-generic-symbolic");
       GtkWidget *label = gtk_label_new (text);
-      GtkWidget *button = gtk_button_new_from_icon_name ("user-trash-symbolic");
+      GtkWidget *button = gtk_button_new_from_icon_name (read_only ? "document-open-symbolic" : "user-trash-symbolic");
 
       gtk_label_set_xalign (GTK_LABEL (label), 0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
@@ -99,7 +134,7 @@ rebuild_files (SbAttachmentSlot *self)
       gtk_widget_set_tooltip_text (button, remove_label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, remove_label, -1);
       g_object_set_data (G_OBJECT (button), "index", GUINT_TO_POINTER (i));
-      g_signal_connect (button, "clicked", G_CALLBACK (remove_clicked), self);
+      g_signal_connect (button, "clicked", read_only ? G_CALLBACK (open_clicked) : G_CALLBACK (remove_clicked), self);
       gtk_box_append (GTK_BOX (row), icon);
       gtk_box_append (GTK_BOX (row), label);
       gtk_box_append (GTK_BOX (row), button);
@@ -108,6 +143,7 @@ rebuild_files (SbAttachmentSlot *self)
   self->n_shown = refs ? refs->len : 0;
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button),
                             self->spec->multiple || refs == NULL || refs->len == 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->add_button), !read_only);
 }
 
 static char *
@@ -176,6 +212,12 @@ sb_attachment_slot_add_file (SbAttachmentSlot *self,
   gint64 size = 0;
   char *sha256;
 
+  if (_sb_wizard_read_only (self->wizard))
+    {
+      g_set_error_literal (error, SB_ERROR, SB_ERROR_FAILED,
+                           _("A signed bundle is read-only: make a copy to edit it"));
+      return FALSE;
+    }
   if (!g_file_make_directory_with_parents (attachments, NULL, &local_error) &&
       !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {

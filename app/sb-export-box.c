@@ -37,6 +37,8 @@ struct _SbExportBox
   GtkBox            parent_instance;
 
   GtkLabel         *status_label;
+  GtkWidget        *both_button;
+  GtkWidget        *bundle_button;
   GtkWidget        *spinner;
   GtkWidget        *result_box;
   GtkLabel         *files_label;
@@ -50,6 +52,7 @@ struct _SbExportBox
   guint             errors;
   GPtrArray        *warnings;   /* char *: warnings not acknowledged, as listed */
   gboolean          busy;
+  gboolean          read_only;  /* a signed bundle: the PDF only */
   GFile            *pdf;        /* the last PDF written */
   char             *exported;   /* the draft as it was exported (sb_draft_to_data) */
   GtkPrintSettings *print_settings;
@@ -120,8 +123,10 @@ update_state (SbExportBox *self)
   gboolean can_export = self->draft != NULL && self->errors == 0 && !self->busy;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.pdf", can_export);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.bundle", can_export);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.both", can_export);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.bundle", can_export && !self->read_only);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.both", can_export && !self->read_only);
+  gtk_widget_set_visible (self->both_button, !self->read_only);
+  gtk_widget_set_visible (self->bundle_button, !self->read_only);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.open", self->pdf != NULL && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "export.print", self->pdf != NULL && !self->busy);
   gtk_widget_set_visible (self->spinner, self->busy);
@@ -588,6 +593,8 @@ export_activated (GtkWidget  *widget,
 
   if (self->busy || self->errors > 0 || self->draft == NULL)
     return;
+  if (self->read_only && !g_str_equal (action_name, "export.pdf"))
+    return;
   job = g_new0 (ExportJob, 1);
   job->notes = g_ptr_array_new_with_free_func (g_free);
   if (g_str_equal (action_name, "export.pdf"))
@@ -797,13 +804,30 @@ sb_export_box_set_problems (SbExportBox *self,
           gtk_widget_set_visible (self->result_box, FALSE);
         }
     }
-  if (errors > 0)
+  if (errors > 0 && self->read_only)
+    gtk_label_set_label (self->status_label, _("Checked now, this bundle has errors, so no PDF is made from it. "
+                                               "Make a copy to correct it."));
+  else if (errors > 0)
     gtk_label_set_label (self->status_label, _("Fix the errors listed below first: a draft with errors is not exported."));
+  else if (self->read_only)
+    gtk_label_set_label (self->status_label,
+                         _("Writes the printed 申报书 (PDF) of this signed bundle, with the same application "
+                           "digest. The bundle itself is not signed again: make a copy to edit and export it "
+                           "as your own."));
   else
     gtk_label_set_label (self->status_label,
                          _("Writes the printed 申报书 (PDF) and the signed bundle from what is entered now. "
                            "“Export Both” writes the bundle first, so that the PDF’s QR code carries your key "
                            "fingerprint beside the application digest."));
+  update_state (self);
+}
+
+void
+sb_export_box_set_read_only (SbExportBox *self)
+{
+  g_return_if_fail (SB_IS_EXPORT_BOX (self));
+
+  self->read_only = TRUE;
   update_state (self);
 }
 
@@ -884,6 +908,8 @@ sb_export_box_class_init (SbExportBoxClass *klass)
   object_class->finalize = sb_export_box_finalize;
   gtk_widget_class_set_template_from_resource (widget_class, "/cn/shenbao/Shenbao/wizard/sb-export-box.ui");
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, status_label);
+  gtk_widget_class_bind_template_child (widget_class, SbExportBox, both_button);
+  gtk_widget_class_bind_template_child (widget_class, SbExportBox, bundle_button);
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, spinner);
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, result_box);
   gtk_widget_class_bind_template_child (widget_class, SbExportBox, files_label);

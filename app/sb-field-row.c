@@ -46,6 +46,7 @@ struct _SbFieldRow
   GtkCheckButton *confirm;
   GtkWidget   *table;
   GPtrArray   *children;          /* SbFieldRow */
+  GtkWidget   *date_button;
   GtkLabel    *local_error;       /* what the core's parser said about the text */
   gboolean     updating;
 };
@@ -113,11 +114,26 @@ store_value (SbFieldRow *self,
     sb_draft_set_value (sb_wizard_get_draft (self->wizard), id, value);
 }
 
+static void show_value (SbFieldRow *self);
+static void set_local_error (SbFieldRow *self, const char *message);
+static void fill_dropdown (SbFieldRow *self);
+
 static void
 set_value (SbFieldRow *self,
            SbValue    *value,
            gboolean    at_once)
 {
+  if (_sb_wizard_read_only (self->wizard))
+    {
+      /* a change that reached the editor anyway is undone */
+      if (value != NULL)
+        sb_value_unref (value);
+      set_local_error (self, NULL);
+      show_value (self);
+      if (self->dropdown != NULL)
+        fill_dropdown (self);
+      return;
+    }
   store_value (self, value);
   _sb_wizard_value_changed (self->wizard, at_once);
 }
@@ -391,6 +407,7 @@ build_entry (SbFieldRow *self)
       g_signal_connect (calendar, "day-selected", G_CALLBACK (day_selected), self);
       g_signal_connect (popover, "show", G_CALLBACK (calendar_shown), self);
       gtk_box_append (GTK_BOX (box), button);
+      self->date_button = button;
     }
 
   self->editor = self->entry;
@@ -778,6 +795,35 @@ show_value (SbFieldRow *self)
   self->updating = FALSE;
 }
 
+/* Read-only (a signed bundle being read): texts stay selectable, so they
+ * can be copied; nothing else reacts. */
+static void
+make_read_only (SbFieldRow *self)
+{
+  GtkWidget *insensitive[] = {
+    self->date_button, GTK_WIDGET (self->dropdown), GTK_WIDGET (self->yes), GTK_WIDGET (self->no),
+    GTK_WIDGET (self->confirm),
+  };
+
+  if (self->entry != NULL)
+    {
+      gtk_editable_set_editable (GTK_EDITABLE (self->entry), FALSE);
+      gtk_entry_set_placeholder_text (GTK_ENTRY (self->entry), NULL);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry), GTK_ACCESSIBLE_PROPERTY_READ_ONLY, TRUE, -1);
+    }
+  if (self->buffer != NULL)
+    {
+      gtk_text_view_set_editable (GTK_TEXT_VIEW (self->editor), FALSE);
+      gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (self->editor), FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->editor), GTK_ACCESSIBLE_PROPERTY_READ_ONLY, TRUE, -1);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (insensitive); i++)
+    if (insensitive[i] != NULL)
+      gtk_widget_set_sensitive (insensitive[i], FALSE);
+  for (guint i = 0; self->checks != NULL && i < self->checks->len; i++)
+    gtk_widget_set_sensitive (g_ptr_array_index (self->checks, i), FALSE);
+}
+
 static void
 build (SbFieldRow *self)
 {
@@ -842,6 +888,8 @@ build (SbFieldRow *self)
         break;
       }
   gtk_box_append (self->editor_box, GTK_WIDGET (self->local_error));
+  if (_sb_wizard_read_only (self->wizard))
+    make_read_only (self);
 
   if (self->editor != NULL && !SB_IS_FIELD_ROW (self->editor) && self->table == NULL)
     {
@@ -867,7 +915,8 @@ update_choice_availability (SbFieldRow *self)
       gboolean available = option_available (self, option);
 
       /* a chosen option stays changeable: unchecking is how it is fixed */
-      gtk_widget_set_sensitive (check, available || list_contains (value, option->value));
+      gtk_widget_set_sensitive (check, !_sb_wizard_read_only (self->wizard) &&
+                                       (available || list_contains (value, option->value)));
       gtk_widget_set_tooltip_text (check, available ? NULL : _("Not available with the answers given"));
     }
   self->updating = FALSE;

@@ -174,6 +174,7 @@ problem_row (SbReviewPage *self,
       GtkWidget *check = gtk_check_button_new_with_label (_("Acknowledged"));
 
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), problem->acknowledged);
+      gtk_widget_set_sensitive (check, !_sb_wizard_read_only (self->wizard));
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (check), "sb-rule", g_strdup (problem->code), g_free);
       g_signal_connect (check, "toggled", G_CALLBACK (acknowledge_toggled), self);
@@ -377,6 +378,8 @@ sb_review_page_new (SbWizard *wizard)
 
   self->wizard = wizard;
   self->exporter = sb_export_box_new (sb_wizard_get_draft (wizard));
+  if (_sb_wizard_read_only (wizard))
+    sb_export_box_set_read_only (SB_EXPORT_BOX (self->exporter));
   gtk_box_append (self->export_box, self->exporter);
   return GTK_WIDGET (self);
 }

@@ -96,7 +96,11 @@ rows_changed (SbTableEditor *self,
 void
 sb_table_editor_add_row (SbTableEditor *self)
 {
-  SbValue *rows = get_rows (self, TRUE);
+  SbValue *rows;
+
+  if (_sb_wizard_read_only (self->wizard))
+    return;
+  rows = get_rows (self, TRUE);
 
   sb_value_list_append (rows, sb_value_new_record ());
   rebuild (self);
@@ -137,9 +141,12 @@ static void
 remove_clicked (GtkWidget     *button,
                 SbTableEditor *self)
 {
-  GPtrArray *list = sb_value_get_list (get_rows (self, TRUE));
+  GPtrArray *list;
   guint index = row_of_button (self, button);
 
+  if (_sb_wizard_read_only (self->wizard))
+    return;
+  list = sb_value_get_list (get_rows (self, TRUE));
   g_return_if_fail (index < list->len);
   g_ptr_array_remove_index (list, index);
   rows_changed (self, index < list->len ? index : index - 1, "remove");
@@ -151,10 +158,13 @@ move (SbTableEditor *self,
       int            delta,
       const char    *focus_name)
 {
-  GPtrArray *list = sb_value_get_list (get_rows (self, TRUE));
+  GPtrArray *list;
   guint other = index + delta;
   gpointer swap;
 
+  if (_sb_wizard_read_only (self->wizard))
+    return;
+  list = sb_value_get_list (get_rows (self, TRUE));
   g_return_if_fail (index < list->len && other < list->len);
   swap = list->pdata[index];
   list->pdata[index] = list->pdata[other];
@@ -236,6 +246,11 @@ build_row (SbTableEditor *self,
   button = row_button (self, frame, index, "remove", "user-trash-symbolic", _("Remove row"), G_CALLBACK (remove_clicked));
   gtk_widget_set_sensitive (button, (gint64) n_rows > min_rows);
   gtk_box_append (GTK_BOX (header), button);
+  /* read-only: the rows as they are, no buttons to change them */
+  if (_sb_wizard_read_only (self->wizard))
+    for (GtkWidget *child = gtk_widget_get_next_sibling (heading); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      gtk_widget_set_visible (child, FALSE);
   gtk_box_append (GTK_BOX (box), header);
   gtk_box_append (GTK_BOX (box), problems);
 
@@ -295,6 +310,7 @@ rebuild (SbTableEditor *self)
 
   sb_field_get_row_limits (self->table, &min_rows, &max_rows);
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button), (gint64) n < max_rows);
+  gtk_widget_set_visible (GTK_WIDGET (self->add_button), !_sb_wizard_read_only (self->wizard));
   if (max_rows < G_MAXINT64 && min_rows > 0)
     {
       g_autofree char *text = g_strdup_printf (_("%u rows; at least %u, at most %u"),

@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include "sb-bundle-bar.h"
+#include "sb-bundle-view.h"
 #include "sb-countdown.h"
 #include "sb-problem.h"
 #include "sb-storage.h"
@@ -23,6 +25,9 @@ struct _SbWindow
   SbAutosaver          *autosaver;    /* of the open draft */
   char                 *draft_id;
   GtkWidget            *wizard;
+  SbBundleView         *bundle_view;  /* a signed bundle being read */
+  GtkWidget            *bundle_bar;
+  GCancellable         *opening;      /* while a bundle is verified */
   guint                 typing_id;    /* SHENBAO_TEST_TYPE_INTO */
   guint                 typed;
   gboolean              save_failing;  /* one message per failing streak */
@@ -44,10 +49,12 @@ static void
 update_actions (SbWindow *self)
 {
   gboolean in_draft = self->autosaver != NULL;
+  gboolean in_bundle = self->bundle_view != NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", in_draft);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-start", in_draft);
-  gtk_widget_set_visible (self->back_button, in_draft);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.show-start", in_draft || in_bundle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.copy-bundle", in_bundle);
+  gtk_widget_set_visible (self->back_button, in_draft || in_bundle);
   gtk_widget_set_visible (self->save_button, in_draft);
 }
 
@@ -97,6 +104,11 @@ close_draft (SbWindow  *self,
     g_signal_handlers_disconnect_by_data (self->wizard, self);
   g_clear_object (&self->autosaver);
   g_clear_pointer (&self->draft_id, g_free);
+  /* a bundle's private folder goes with its view */
+  if (self->bundle_view != NULL)
+    sb_bundle_view_close (self->bundle_view);
+  g_clear_object (&self->bundle_view);
+  self->bundle_bar = NULL;
   self->wizard = NULL;
   self->save_failing = FALSE;
   adw_bin_set_child (self->wizard_bin, NULL);
@@ -269,17 +281,191 @@ sb_window_open_draft (SbWindow    *self,
   return TRUE;
 }
 
+/* Signed bundles: read-only until copied */
+
+static void
+show_bundle (SbWindow     *self,
+             SbBundleView *view)
+{
+  const SbBundleReport *report = sb_bundle_view_get_report (view);
+  SbDraft *draft = sb_bundle_view_get_draft (view);
+  g_autofree char *title = sb_draft_store_get_title (draft);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *name = g_file_get_basename (sb_bundle_view_get_file (view));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  self->bundle_view = g_object_ref (view);
+  self->wizard = sb_wizard_new_read_only (draft);
+  self->bundle_bar = sb_bundle_bar_new (sb_bundle_view_get_file (view), report);
+  gtk_widget_set_vexpand (self->wizard, TRUE);
+  gtk_box_append (GTK_BOX (box), self->bundle_bar);
+  gtk_box_append (GTK_BOX (box), self->wizard);
+  adw_bin_set_child (self->wizard_bin, box);
+
+  /* TRANSLATORS: the window's subtitle while a signed bundle is read; %s: its file name */
+  subtitle = g_strdup_printf (_("%s (signed bundle, read-only)"), name);
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "wizard");
+  /* the folder is gone at the next start: nothing to reopen */
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "last-draft", "");
+  update_actions (self);
+  gtk_widget_grab_focus (self->wizard);
+  if (g_getenv ("SHENBAO_TEST_REPORT") != NULL)
+    {
+      fprintf (stdout, "opened-bundle %s\n", report->fingerprint);
+      fflush (stdout);
+    }
+}
+
+static void
+bundle_thread (GTask        *task,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  SbBundleView *view = sb_bundle_view_open (G_FILE (data), &error);
+
+  if (view == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, view, g_object_unref);
+}
+
+static void
+bundle_opened (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  SbWindow *self = SB_WINDOW (source);
+  GFile *file = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GCancellable) cancellable = g_object_ref (g_task_get_cancellable (G_TASK (result)));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SbBundleView) view = g_task_propagate_pointer (G_TASK (result), &error);
+  GApplication *application = g_application_get_default ();
+
+  if (self->opening == cancellable)
+    g_clear_object (&self->opening);
+  if (application != NULL)
+    g_application_release (application);
+  /* the window closed meanwhile: the view (and its folder) goes */
+  if (g_cancellable_is_cancelled (cancellable))
+    return;
+  if (view == NULL)
+    {
+      g_autofree char *name = g_file_get_parse_name (file);
+      g_autofree char *body = NULL;
+
+      if (g_error_matches (error, SB_ERROR, SB_ERROR_INVALID_INPUT))
+        /* TRANSLATORS: %s: why the bundle fails its checks (names the file and the JSON path) */
+        body = g_strdup_printf (_("%s\n\nThe bundle was changed after it was signed, or damaged on the way: "
+                                  "nothing in it can be trusted, so nothing was opened. Ask the sender for "
+                                  "the file again."), error->message);
+      else
+        body = g_strdup (error->message);
+      show_message (self, _("This Signed Bundle Cannot Be Opened"), body);
+      if (g_getenv ("SHENBAO_TEST_REPORT") != NULL)
+        {
+          fprintf (stdout, "refused-bundle %s\n", name);
+          fflush (stdout);
+        }
+      return;
+    }
+  if (!leave_draft (self))
+    return;
+  show_bundle (self, view);
+}
+
+/* Verified (signature, definition, every attachment) in a worker thread,
+ * then shown read-only; nothing is shown from a bundle that fails. */
+void
+sb_window_open_bundle (SbWindow *self,
+                       GFile    *file)
+{
+  g_autoptr(GTask) task = NULL;
+  GApplication *application = g_application_get_default ();
+
+  g_return_if_fail (SB_IS_WINDOW (self));
+
+  if (self->opening != NULL)
+    g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
+  self->opening = g_cancellable_new ();
+  /* the process stays until the worker is done, so its folder is removed */
+  if (application != NULL)
+    g_application_hold (application);
+  task = g_task_new (self, self->opening, bundle_opened, NULL);
+  g_task_set_task_data (task, g_object_ref (file), g_object_unref);
+  g_task_run_in_thread (task, bundle_thread);
+}
+
+gboolean
+sb_window_is_opening (SbWindow *self)
+{
+  return self->opening != NULL;
+}
+
+SbBundleView *
+sb_window_get_bundle_view (SbWindow *self)
+{
+  return self->bundle_view;
+}
+
+GtkWidget *
+sb_window_get_bundle_bar (SbWindow *self)
+{
+  return self->bundle_bar;
+}
+
+static void
+copy_bundle_cb (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  gboolean added_call = FALSE;
+
+  if (self->bundle_view == NULL)
+    return;
+  id = sb_bundle_view_copy_to_store (self->bundle_view, self->store, &added_call, &error);
+  if (id == NULL)
+    {
+      show_message (self, _("No Copy Could Be Made"), error->message);
+      return;
+    }
+  if (!sb_window_open_draft (self, id, &error))
+    {
+      show_message (self, _("This Draft Cannot Be Opened"), error->message);
+      return;
+    }
+  toast (self, added_call
+         ? _("This copy is yours to edit; the bundle’s call was added to your calls")
+         : _("This copy is yours to edit; the signed bundle stays as it was"));
+}
+
 /* A draft file given on the command line or chosen in the file chooser:
- * one of the store's is opened, any other imported into the store. */
+ * one of the store's is opened, any other imported into the store; a
+ * signed bundle is opened read-only. */
 void
 sb_window_open_file (SbWindow *self,
                      GFile    *file)
 {
-  g_autofree char *id = sb_draft_store_id_for_file (self->store, file);
+  g_autofree char *id = NULL;
   g_autoptr(GPtrArray) missing = NULL;
   g_autoptr(SbDraft) draft = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (sb_bundle_view_is_bundle (file))
+    {
+      sb_window_open_bundle (self, file);
+      return;
+    }
+  id = sb_draft_store_id_for_file (self->store, file);
   if (id != NULL)
     {
       if (!sb_window_open_draft (self, id, &error))
@@ -430,21 +616,37 @@ file_chooser_response (GtkNativeDialog *dialog,
 }
 #endif
 
+/* with_bundles: drafts and signed bundles first, then bundles alone */
 static void
 choose_json_file (SbWindow   *self,
                   const char *title,
+                  gboolean    with_bundles,
                   FileChosen  chosen)
 {
   g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) bundles = NULL;
 
-  gtk_file_filter_set_name (filter, _("JSON files"));
+  gtk_file_filter_set_name (filter, with_bundles ? _("Drafts and signed bundles") : _("JSON files"));
   gtk_file_filter_add_mime_type (filter, "application/json");
   gtk_file_filter_add_suffix (filter, "json");
+  if (with_bundles)
+    {
+      gtk_file_filter_add_mime_type (filter, SB_BUNDLE_MIME_TYPE);
+      bundles = gtk_file_filter_new ();
+      gtk_file_filter_set_name (bundles, _("Signed bundles (*.shenbao.json)"));
+      gtk_file_filter_add_mime_type (bundles, SB_BUNDLE_MIME_TYPE);
+      gtk_file_filter_add_pattern (bundles, "*" SB_BUNDLE_VIEW_SUFFIX);
+    }
 #if GTK_CHECK_VERSION (4, 10, 0)
   {
     g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+    g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
 
+    g_list_store_append (filters, filter);
+    if (bundles != NULL)
+      g_list_store_append (filters, bundles);
     gtk_file_dialog_set_title (dialog, title);
+    gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
     gtk_file_dialog_set_default_filter (dialog, filter);
     g_object_set_data_full (G_OBJECT (dialog), "sb-window", g_object_ref (self), g_object_unref);
     gtk_file_dialog_open (dialog, GTK_WINDOW (self), NULL, file_dialog_done, chosen);
@@ -456,6 +658,8 @@ choose_json_file (SbWindow   *self,
                                    _("_Open"), _("_Cancel"));
 
     gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+    if (bundles != NULL)
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), bundles);
     g_object_set_data (G_OBJECT (dialog), "sb-chosen", chosen);
     g_signal_connect (dialog, "response", G_CALLBACK (file_chooser_response), self);
     gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
@@ -537,7 +741,7 @@ open_draft_file_cb (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  choose_json_file (SB_WINDOW (widget), _("Open a Draft File"), sb_window_open_file);
+  choose_json_file (SB_WINDOW (widget), _("Open a Draft or a Signed Bundle"), TRUE, sb_window_open_file);
 }
 
 static void
@@ -545,7 +749,7 @@ import_call_cb (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
 {
-  choose_json_file (SB_WINDOW (widget), _("Import a Call File"), sb_window_import_call);
+  choose_json_file (SB_WINDOW (widget), _("Import a Call File"), FALSE, sb_window_import_call);
 }
 
 /* Ctrl+F anywhere in the window: the start page's search, or the
@@ -644,6 +848,9 @@ sb_window_dispose (GObject *object)
   SbWindow *self = SB_WINDOW (object);
 
   close_draft (self, TRUE, NULL);
+  if (self->opening != NULL)
+    g_cancellable_cancel (self->opening);
+  g_clear_object (&self->opening);
   gtk_widget_dispose_template (GTK_WIDGET (self), SB_TYPE_WINDOW);
   g_clear_object (&self->autosaver);
   g_clear_object (&self->store);
@@ -679,6 +886,7 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-start", NULL, show_start_cb);
   gtk_widget_class_install_action (widget_class, "win.open-draft", NULL, open_draft_file_cb);
   gtk_widget_class_install_action (widget_class, "win.import-call", NULL, import_call_cb);
+  gtk_widget_class_install_action (widget_class, "win.copy-bundle", NULL, copy_bundle_cb);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_cb);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);
@@ -687,10 +895,35 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.show-start", NULL);
 }
 
+/* A draft or a bundle dropped onto the window opens as if chosen. */
+static gboolean
+drop_cb (GtkDropTarget *target,
+         const GValue  *value,
+         double         x,
+         double         y,
+         SbWindow      *self)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+  files = gdk_file_list_get_files (g_value_get_boxed (value));
+  if (files == NULL)
+    return FALSE;
+  sb_window_open_file (self, files->data);
+  g_slist_free (files);
+  return TRUE;
+}
+
 static void
 sb_window_init (SbWindow *self)
 {
+  GtkDropTarget *drop;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect_swapped (self->start_page, "new-draft", G_CALLBACK (new_draft_cb), self);
   g_signal_connect_swapped (self->start_page, "open-draft", G_CALLBACK (open_draft_cb), self);
   update_actions (self);

@@ -8,6 +8,7 @@
 
 #include "sb-application.h"
 #include "sb-autosaver.h"
+#include "sb-bundle-view.h"
 #include "sb-start-page.h"
 
 G_BEGIN_DECLS
@@ -24,6 +25,16 @@ void         sb_window_open_file      (SbWindow       *self,
                                        GFile          *file);
 void         sb_window_import_call    (SbWindow       *self,
                                        GFile          *file);
+/* Verifies a signed bundle in a worker thread, then shows it read-only
+ * (an integrity failure: a message naming the file and the reason, and
+ * nothing shown). sb_window_open_file does this for any bundle. */
+void         sb_window_open_bundle    (SbWindow       *self,
+                                       GFile          *file);
+/* While a bundle is being verified (tests wait on this). */
+gboolean     sb_window_is_opening     (SbWindow       *self);
+/* The bundle being read and the bar above it (NULL otherwise). */
+SbBundleView *sb_window_get_bundle_view (SbWindow     *self);
+GtkWidget   *sb_window_get_bundle_bar (SbWindow       *self);
 void         sb_window_show_start     (SbWindow       *self);
 SbStartPage *sb_window_get_start_page (SbWindow       *self);
 GtkWidget   *sb_window_get_wizard     (SbWindow       *self);

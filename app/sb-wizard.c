@@ -53,6 +53,7 @@ struct _SbWizard
   guint            check_source;
   gboolean         shows_empty;
   gboolean         with_files;
+  gboolean         read_only;
   GtkWidget       *search_target;
 };
 
@@ -65,6 +66,14 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
+
+enum {
+  PROP_0,
+  PROP_READ_ONLY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 /* Helpers shared with the parts */
 
@@ -312,6 +321,12 @@ _sb_wizard_shows_empty (SbWizard *self)
   return self->shows_empty;
 }
 
+gboolean
+_sb_wizard_read_only (SbWizard *self)
+{
+  return self->read_only;
+}
+
 /* Checking */
 
 static gboolean
@@ -498,7 +513,9 @@ void
 _sb_wizard_value_changed (SbWizard *self,
                           gboolean  at_once)
 {
-  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+  /* the parts take no change when read-only: nothing to save */
+  if (!self->read_only)
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   if (at_once)
     refresh (self);
   else
@@ -513,6 +530,13 @@ _sb_wizard_set_acknowledged (SbWizard   *self,
                              const char *rule_id,
                              gboolean    acknowledged)
 {
+  if (self->read_only)
+    {
+      /* the list shows the draft's acknowledgements again */
+      g_clear_handle_id (&self->check_source, g_source_remove);
+      self->check_source = g_idle_add (check_timeout, self);
+      return;
+    }
   sb_draft_set_acknowledged (self->draft, rule_id, acknowledged);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
   /* the review list is being used: update it after this toggle returns */
@@ -814,6 +838,42 @@ _sb_wizard_ensure_resources (void)
 }
 
 static void
+sb_wizard_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SbWizard *self = SB_WIZARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_READ_ONLY:
+      g_value_set_boolean (value, self->read_only);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sb_wizard_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SbWizard *self = SB_WIZARD (object);
+
+  switch (prop_id)
+    {
+    case PROP_READ_ONLY:
+      self->read_only = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sb_wizard_class_init (SbWizardClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -823,6 +883,14 @@ sb_wizard_class_init (SbWizardClass *klass)
 
   object_class->dispose = sb_wizard_dispose;
   object_class->finalize = sb_wizard_finalize;
+  object_class->get_property = sb_wizard_get_property;
+  object_class->set_property = sb_wizard_set_property;
+
+  /* the parts are built read-only or not: fixed when the wizard is made */
+  properties[PROP_READ_ONLY] =
+    g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -864,16 +932,35 @@ sb_wizard_init (SbWizard *self)
   g_object_set_data (G_OBJECT (self), "next-button", self->next_button);
 }
 
-GtkWidget *
-sb_wizard_new (SbDraft *draft)
+static GtkWidget *
+new_wizard (SbDraft  *draft,
+            gboolean  read_only)
 {
-  SbWizard *self;
+  SbWizard *self = g_object_new (SB_TYPE_WIZARD, "read-only", read_only, NULL);
 
-  g_return_val_if_fail (SB_IS_DRAFT (draft), NULL);
-
-  self = g_object_new (SB_TYPE_WIZARD, NULL);
   self->draft = g_object_ref (draft);
   self->validator = sb_validator_new (sb_draft_get_call (draft));
   build (self);
   return GTK_WIDGET (self);
+}
+
+GtkWidget *
+sb_wizard_new (SbDraft *draft)
+{
+  g_return_val_if_fail (SB_IS_DRAFT (draft), NULL);
+  return new_wizard (draft, FALSE);
+}
+
+GtkWidget *
+sb_wizard_new_read_only (SbDraft *draft)
+{
+  g_return_val_if_fail (SB_IS_DRAFT (draft), NULL);
+  return new_wizard (draft, TRUE);
+}
+
+gboolean
+sb_wizard_get_read_only (SbWizard *self)
+{
+  g_return_val_if_fail (SB_IS_WIZARD (self), FALSE);
+  return self->read_only;
 }

@@ -7,6 +7,12 @@ G_DECLARE_FINAL_TYPE (SbWizard, sb_wizard, SB, WIZARD, AdwBin)
 /* draft: a loaded draft whose GFile (sb_draft_get_file) is set; its folder is the
  * draft's own folder, where attachments are copied. The call is sb_draft_get_call. */
 GtkWidget *sb_wizard_new        (SbDraft  *draft);
+/* The same draft shown read-only (the "read-only" property, construct-only):
+ * every field, table, attachment and acknowledgement shows its value and
+ * takes no change; "changed" is never emitted; the steps, the search and
+ * the review (a full check now) still work, and the PDF can be exported. */
+GtkWidget *sb_wizard_new_read_only (SbDraft *draft);
+gboolean   sb_wizard_get_read_only (SbWizard *self);
 SbDraft   *sb_wizard_get_draft  (SbWizard *self);
 /* Focuses the field/cell of a problem path such as "$.values.total_investment". */
 gboolean   sb_wizard_focus_path (SbWizard *self, const char *json_path);

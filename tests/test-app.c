@@ -227,6 +227,63 @@ test_second_launch (void)
   remove_tree (root);
 }
 
+/* Runs the built shenbao with XDG_DATA_HOME=data; returns its stdout. */
+static char *
+run_cli (const char  *data,
+         const char **args)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+
+  g_ptr_array_add (argv, (char *) BUILD_DIR "/app/shenbao");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  return out;
+}
+
+/* `shenbao BUNDLE.shenbao.json`: the window verifies the bundle and shows
+ * it, signed by the key `shenbao export` reported. */
+static void
+test_open_bundle (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *root = g_dir_make_tmp ("shenbao-bundle-app-XXXXXX", &error);
+  g_autofree char *data = g_build_filename (root, "data", NULL);
+  g_autofree char *bundle = g_build_filename (root, "申报.shenbao.json", NULL);
+  g_autofree char *sample = g_build_filename (SOURCE_DIR, "resources", "samples",
+                                              "quzhou-2020-jingzheng.json", NULL);
+  const char *export[] = { "export", sample, "--bundle", bundle, NULL };
+  g_autofree char *out = run_cli (data, export);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  g_autofree char *line = NULL;
+  g_autofree char *expected = NULL;
+  App app = { 0 };
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "Key fingerprint: "))
+      expected = g_strdup_printf ("opened-bundle %s", lines[i] + strlen ("Key fingerprint: "));
+  g_assert_nonnull (expected);
+  app_start (&app, root, FALSE, bundle);
+  line = app_read_line (&app);
+  g_assert_cmpstr (line, ==, "window");
+  g_free (line);
+  line = app_read_line (&app);
+  g_assert_cmpstr (line, ==, expected);
+  app_kill (&app);
+  remove_tree (root);
+}
+
 static void
 run_without_display (const char  *file,
                      int          expected_status,
@@ -276,6 +333,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/app/sigkill-while-typing", test_sigkill);
   g_test_add_func ("/app/second-launch", test_second_launch);
+  g_test_add_func ("/app/open-bundle", test_open_bundle);
   g_test_add_func ("/app/no-display", test_no_display);
   return g_test_run ();
 }
