@@ -21,6 +21,7 @@
 #include "sb-autosaver.h"
 #include "sb-catalog.h"
 #include "sb-draft-store.h"
+#include "sb-test-util.h"
 
 #define TYPE_INTERVAL_MS 20
 #define FIELD "project_name"
@@ -31,24 +32,6 @@ typedef struct {
   GSubprocess      *process;
   GDataInputStream *out;
 } App;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 app_start (App         *app,
@@ -192,7 +175,7 @@ test_sigkill (void)
   g_assert_no_error (error);
   g_assert_cmpstr (sb_value_get_string (sb_draft_get_value (after_restart, FIELD)), ==, saved_name);
 
-  remove_tree (root);
+  sb_test_remove_tree (root);
 }
 
 /* `shenbao FILE` while Shenbao runs hands the file to the running window
@@ -224,7 +207,7 @@ test_second_launch (void)
   line = app_read_line (&first);
   g_assert_true (g_str_has_prefix (line, "opened "));
   app_kill (&first);
-  remove_tree (root);
+  sb_test_remove_tree (root);
 }
 
 /* Runs the built shenbao with XDG_DATA_HOME=data; returns its stdout. */
@@ -281,7 +264,7 @@ test_open_bundle (void)
   line = app_read_line (&app);
   g_assert_cmpstr (line, ==, expected);
   app_kill (&app);
-  remove_tree (root);
+  sb_test_remove_tree (root);
 }
 
 static void

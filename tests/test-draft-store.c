@@ -17,6 +17,7 @@
 #include "sb-catalog.h"
 #include "sb-draft-store.h"
 #include "sb-validator.h"
+#include "sb-test-util.h"
 
 static SbCatalog *catalog;
 
@@ -39,30 +40,12 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   g_assert_finalize_object (fixture->store);
   g_object_unref (fixture->directory);
-  remove_tree (fixture->root);
+  sb_test_remove_tree (fixture->root);
   g_free (fixture->root);
 }
 

@@ -28,6 +28,7 @@
 #include "sb-pdf-export.h"
 #include "sb-review-page.h"
 #include "sb-wizard-private.h"
+#include "sb-test-gtk.h"
 
 static SbCatalog *catalog;
 static char *home;
@@ -38,26 +39,6 @@ typedef struct {
   SbDraft   *draft;
   char      *folder;
 } Fixture;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autofree char *quoted = g_shell_quote (path);
-  g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
-
-  g_assert_cmpint (system (command), ==, 0);
-}
 
 static void
 open_sample (Fixture    *fixture,
@@ -78,50 +59,17 @@ open_sample (Fixture    *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->wizard)))
     g_main_context_iteration (NULL, TRUE);
-  spin (0);
+  sb_test_spin (0);
 }
 
 static void
 close_fixture (Fixture *fixture)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (0);
+  sb_test_spin (0);
   g_clear_object (&fixture->draft);
-  remove_tree (fixture->folder);
+  sb_test_remove_tree (fixture->folder);
   g_clear_pointer (&fixture->folder, g_free);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* The button a person clicks for an action. */
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static SbExportBox *
@@ -130,8 +78,8 @@ go_to_review (Fixture *fixture)
   GtkWidget *review;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.review", NULL);
-  spin (0);
-  review = find_descendant (GTK_WIDGET (fixture->wizard), SB_TYPE_REVIEW_PAGE);
+  sb_test_spin (0);
+  review = sb_test_find_descendant (GTK_WIDGET (fixture->wizard), SB_TYPE_REVIEW_PAGE);
   g_assert_nonnull (review);
   g_assert_true (gtk_widget_get_mapped (review));
   return sb_review_page_get_exporter (SB_REVIEW_PAGE (review));
@@ -148,7 +96,7 @@ respond (const char  *response,
   GListModel *toplevels = gtk_window_get_toplevels ();  /* not ours */
   gboolean shown = FALSE;
 
-  spin (0);
+  sb_test_spin (0);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels) && !shown; i++)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
@@ -179,13 +127,13 @@ wait_done (SbExportBox *box)
 {
   gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
-  spin (0);
+  sb_test_spin (0);
   while (sb_export_box_get_busy (box))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, end);
       g_main_context_iteration (NULL, TRUE);
     }
-  spin (0);
+  sb_test_spin (0);
 }
 
 /* pdftotext's text, without line breaks and spaces (long titles wrap). */
@@ -209,40 +157,6 @@ pdf_text (const char *pdf)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *base = g_getenv ("SHENBAO_SCREENSHOTS");
-  g_autofree char *folder = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
-
-  if (base == NULL)
-    return;
-  folder = g_build_filename (base, sb_prefer_chinese () ? "zh_CN" : "en", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  path = g_build_filename (folder, name, NULL);
-  for (guint i = 0; i < 3; i++)
-    {
-      spin (20);
-      gtk_test_widget_wait_for_draw (window);
-    }
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 /* Both at once: bundle first, the PDF beside it; the digest shown is the
  * bundle's and the PDF's; printing draws that PDF with the call's copies. */
 static void
@@ -263,8 +177,8 @@ test_export_both (void)
 
   open_sample (&fixture, "nantong-2023-qianzhan.json");
   box = go_to_review (&fixture);
-  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.both")));
-  g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
+  g_assert_true (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.both")));
+  g_assert_false (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.print")));
   g_assert_null (sb_export_box_get_digest (box));
 
   /* into a folder, both named after the draft: twice, the second time
@@ -316,7 +230,7 @@ test_export_both (void)
   g_assert_nonnull (strstr (text, prefix));
 
   /* printing: the call's copies (南通: 一式六份), the PDF's pages drawn */
-  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
+  g_assert_true (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.print")));
   g_assert_cmpint (sb_pdf_export_copies (fixture.draft), ==, 6);
   g_assert_cmpint (gtk_print_settings_get_n_copies (sb_export_box_get_print_settings (box)), ==, 6);
   /* laid out with mirrored margins (GB/T 9704-2012 9.2): both sides, long edge */
@@ -324,7 +238,7 @@ test_export_both (void)
   g_assert_cmpint (gtk_print_settings_get_duplex (sb_export_box_get_print_settings (box)), ==, GTK_PRINT_DUPLEX_HORIZONTAL);
   printed_path = g_build_filename (fixture.folder, "printed.pdf", NULL);
   gtk_widget_activate_action (GTK_WIDGET (box), "export.print", "s", printed_path);
-  spin (0);
+  sb_test_spin (0);
   {
     g_autofree char *printed = pdf_text (printed_path);
 
@@ -332,11 +246,11 @@ test_export_both (void)
     g_assert_nonnull (strstr (printed, prefix));
   }
 
-  save_screenshot (fixture.window, "export-review.png");
+  sb_test_save_screenshot (fixture.window, "export-review.png");
 
   /* "Signing Key…" beside the fingerprint: the key window shows the same */
   gtk_widget_activate_action (GTK_WIDGET (box), "export.signing-key", NULL);
-  spin (0);
+  sb_test_spin (0);
   {
     GListModel *toplevels = gtk_window_get_toplevels ();
     SbKeyDialog *key_dialog = NULL;
@@ -353,7 +267,7 @@ test_export_both (void)
       g_main_context_iteration (NULL, TRUE);
     g_assert_cmpstr (sb_key_dialog_get_fingerprint (key_dialog), ==, fingerprint);
     gtk_window_destroy (GTK_WINDOW (key_dialog));
-    spin (0);
+    sb_test_spin (0);
   }
 
   /* checked again without a change: still shown */
@@ -370,7 +284,7 @@ test_export_both (void)
     box = go_to_review (&fixture);
     g_assert_null (sb_export_box_get_digest (box));
     g_assert_null (sb_export_box_get_pdf (box));
-    g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
+    g_assert_false (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.print")));
   }
   close_fixture (&fixture);
 }
@@ -427,7 +341,7 @@ test_error_blocks (void)
     {
       const char *actions[] = { "export.pdf", "export.bundle", "export.both" };
 
-      g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), actions[i])));
+      g_assert_false (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), actions[i])));
     }
   pdf_path = g_build_filename (fixture.folder, "blocked.pdf", NULL);
   gtk_widget_activate_action (GTK_WIDGET (box), "export.pdf", "s", pdf_path);
@@ -440,7 +354,7 @@ test_error_blocks (void)
   sb_field_row_set_text (SB_FIELD_ROW (row), original);
   _sb_wizard_check_now (fixture.wizard);
   box = go_to_review (&fixture);
-  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.pdf")));
+  g_assert_true (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.pdf")));
   close_fixture (&fixture);
 }
 
@@ -474,7 +388,7 @@ test_warnings_and_passphrase (void)
   sb_field_row_set_text (SB_FIELD_ROW (row), "车规级碳化硅功率模块高可靠封装关键技术研究");
   _sb_wizard_check_now (fixture.wizard);
   box = go_to_review (&fixture);
-  g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.bundle")));
+  g_assert_true (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.bundle")));
   bundle_path = g_build_filename (fixture.folder, "signed.shenbao.json", NULL);
 
   /* a wrong passphrase: the core's error, nothing written */
@@ -503,7 +417,7 @@ test_warnings_and_passphrase (void)
   g_assert_cmpuint (report->errors, ==, 0);
   /* the bundle alone: nothing to open or print */
   g_assert_null (sb_export_box_get_pdf (box));
-  g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.print")));
+  g_assert_false (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.print")));
 
   g_assert_true (g_file_delete (key_file, NULL, NULL));
   close_fixture (&fixture);
@@ -535,6 +449,6 @@ main (int    argc,
   g_test_add_func ("/export/error-blocks", test_error_blocks);
   g_test_add_func ("/export/warnings-and-passphrase", test_warnings_and_passphrase);
   status = g_test_run ();
-  remove_tree (home);
+  sb_test_remove_tree (home);
   return status;
 }

@@ -20,28 +20,9 @@
 
 #include "sb-key-dialog.h"
 #include "sb-passphrase-dialog.h"
+#include "sb-test-gtk.h"
 
 static char *home;
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autofree char *quoted = g_shell_quote (path);
-  g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
-
-  g_assert_cmpint (system (command), ==, 0);
-}
 
 static char *
 in_home (const char *name)
@@ -60,7 +41,7 @@ remove_key (void)
 {
   g_autofree char *folder = g_build_filename (home, "shenbao", NULL);
 
-  remove_tree (folder);
+  sb_test_remove_tree (folder);
 }
 
 /* A command's exit status and output; stdin from @input if given. */
@@ -123,13 +104,13 @@ wait_idle (SbKeyDialog *dialog)
 {
   gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
-  spin (0);
+  sb_test_spin (0);
   while (sb_key_dialog_get_busy (dialog))
     {
       g_assert_cmpint (g_get_monotonic_time (), <, end);
       g_main_context_iteration (NULL, TRUE);
     }
-  spin (0);
+  sb_test_spin (0);
 }
 
 static SbKeyDialog *
@@ -148,7 +129,7 @@ static void
 close_dialog (SbKeyDialog *dialog)
 {
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (0);
+  sb_test_spin (0);
 }
 
 static void
@@ -167,7 +148,7 @@ shown_dialog (const char *response)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
-  spin (0);
+  sb_test_spin (0);
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
       g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
@@ -195,7 +176,7 @@ respond (const char  *response,
     fill_entries (adw_message_dialog_get_extra_child (dialog), text);
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (0);
+  sb_test_spin (0);
 }
 
 static GtkWidget *
@@ -223,49 +204,6 @@ action_enabled (SbKeyDialog *dialog,
 
   g_assert_nonnull (control);
   return gtk_widget_get_sensitive (control) && gtk_widget_is_drawable (control);
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *base = g_getenv ("SHENBAO_SCREENSHOTS");
-  const char *language = g_getenv ("LC_ALL");
-  g_autofree char *folder = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = 0, height = 0;
-
-  if (base == NULL)
-    return;
-  folder = g_build_filename (base, language != NULL && g_str_has_prefix (language, "zh") ? "zh_CN" : "en", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  path = g_build_filename (folder, name, NULL);
-  /* drawn and laid out: a window just mapped may not be yet, and its
-   * header's title cross-fades in for a few hundred milliseconds */
-  spin (600);
-  for (guint i = 0; i < 100 && node == NULL; i++)
-    {
-      spin (20);
-      gtk_test_widget_wait_for_draw (window);
-      width = gtk_widget_get_width (window);
-      height = gtk_widget_get_height (window);
-      if (width <= 0 || height <= 0)
-        continue;
-      g_clear_object (&paintable);
-      paintable = gtk_widget_paintable_new (window);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, width, height);
-      node = gtk_snapshot_free_to_node (snapshot);
-    }
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
 }
 
 static guint
@@ -318,7 +256,7 @@ test_create (void)
   g_assert_true (action_enabled (dialog, "key.create"));
   g_assert_false (action_enabled (dialog, "key.export-jwk"));
   g_assert_false (action_enabled (dialog, "key.copy-fingerprint"));
-  save_screenshot (GTK_WIDGET (dialog), "key-dialog-none.png");
+  sb_test_save_screenshot (GTK_WIDGET (dialog), "key-dialog-none.png");
 
   /* cancelled: still none */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "key.create", NULL);
@@ -383,7 +321,7 @@ test_show (void)
   dialog = open_dialog ();
   g_assert_cmpstr (sb_key_dialog_get_fingerprint (dialog), ==, cli);
   g_assert_false (action_enabled (dialog, "key.unlock"));
-  save_screenshot (GTK_WIDGET (dialog), "key-dialog.png");
+  sb_test_save_screenshot (GTK_WIDGET (dialog), "key-dialog.png");
 
   gtk_widget_activate_action (GTK_WIDGET (dialog), "key.copy-fingerprint", NULL);
   clipboard = gtk_widget_get_clipboard (GTK_WIDGET (dialog));
@@ -431,7 +369,7 @@ test_export (void)
   /* without a path: GTK 4.8's file chooser (no portal here), offering a
    * name with the fingerprint's start; cancelled, nothing is written */
   gtk_widget_activate_action (GTK_WIDGET (dialog), "key.export-pem", "s", "");
-  spin (50);
+  sb_test_spin (50);
   {
     GListModel *toplevels = gtk_window_get_toplevels ();
     GtkWidget *chooser = NULL;
@@ -449,7 +387,7 @@ test_export (void)
     offered = gtk_file_chooser_get_current_name (GTK_FILE_CHOOSER (chooser));
     g_assert_cmpstr (offered, ==, expected);
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-    spin (50);
+    sb_test_spin (50);
     g_assert_false (sb_key_dialog_get_busy (dialog));
   }
 #endif
@@ -547,7 +485,7 @@ test_import (void)
   wait_idle (dialog);
   respond ("unlock", "密码 correct horse", NULL);
   wait_idle (dialog);
-  save_screenshot (GTK_WIDGET (shown_dialog ("replace")), "key-dialog-replace.png");
+  sb_test_save_screenshot (GTK_WIDGET (shown_dialog ("replace")), "key-dialog-replace.png");
   respond ("replace", NULL, NULL);
   wait_idle (dialog);
   g_assert_cmpstr (sb_key_dialog_get_fingerprint (dialog), ==, openssl_fingerprint);
@@ -666,7 +604,7 @@ test_refused (void)
   g_assert_null (sb_key_dialog_get_fingerprint (dialog));
   g_assert_false (action_enabled (dialog, "key.export-jwk"));
   g_assert_true (action_enabled (dialog, "key.import"));
-  save_screenshot (GTK_WIDGET (dialog), "key-dialog-refused.png");
+  sb_test_save_screenshot (GTK_WIDGET (dialog), "key-dialog-refused.png");
   close_dialog (dialog);
   g_assert_cmpint (g_chmod (path, 0600), ==, 0);
 }
@@ -683,7 +621,7 @@ test_screenshots (void)
 
   remove_key ();
   dialog = open_dialog ();
-  save_screenshot (GTK_WIDGET (dialog), "key-dialog-none.png");
+  sb_test_save_screenshot (GTK_WIDGET (dialog), "key-dialog-none.png");
   close_dialog (dialog);
   {
     g_autoptr(GError) error = NULL;
@@ -693,7 +631,7 @@ test_screenshots (void)
   }
   dialog = open_dialog ();
   g_assert_nonnull (sb_key_dialog_get_fingerprint (dialog));
-  save_screenshot (GTK_WIDGET (dialog), "key-dialog.png");
+  sb_test_save_screenshot (GTK_WIDGET (dialog), "key-dialog.png");
 
   write_text (bad_path, "-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n");
   sb_key_dialog_import (dialog, bad);
@@ -703,7 +641,7 @@ test_screenshots (void)
 
     g_assert_nonnull (error);
     g_assert_nonnull (strstr (adw_message_dialog_get_body (error), bad_path));
-    save_screenshot (GTK_WIDGET (error), "key-dialog-import-error.png");
+    sb_test_save_screenshot (GTK_WIDGET (error), "key-dialog-import-error.png");
   }
   respond ("close", NULL, NULL);
   close_dialog (dialog);
@@ -711,7 +649,7 @@ test_screenshots (void)
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
   dialog = open_dialog ();
   g_assert_nonnull (sb_key_dialog_get_problem (dialog));
-  save_screenshot (GTK_WIDGET (dialog), "key-dialog-refused.png");
+  sb_test_save_screenshot (GTK_WIDGET (dialog), "key-dialog-refused.png");
   close_dialog (dialog);
   g_assert_cmpint (g_chmod (path, 0600), ==, 0);
 }
@@ -744,6 +682,6 @@ main (int    argc,
   g_test_add_func ("/key-dialog/refused", test_refused);
   g_test_add_func ("/key-dialog/screenshots", test_screenshots);
   status = g_test_run ();
-  remove_tree (home);
+  sb_test_remove_tree (home);
   return status;
 }

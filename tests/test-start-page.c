@@ -14,6 +14,7 @@
 #include "sb-problem.h"
 #include "sb-start-page.h"
 #include "sb-validator.h"
+#include "sb-test-gtk.h"
 
 static SbCatalog *catalog;
 
@@ -23,24 +24,6 @@ typedef struct {
   GtkWindow    *window;
   SbStartPage  *page;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 flush (void)
@@ -78,7 +61,7 @@ fixture_tear_down (Fixture       *fixture,
   gtk_window_destroy (fixture->window);
   flush ();
   g_assert_finalize_object (fixture->store);
-  remove_tree (fixture->root);
+  sb_test_remove_tree (fixture->root);
   g_free (fixture->root);
 }
 
@@ -302,25 +285,6 @@ test_broken_draft (Fixture       *fixture,
   g_assert_nonnull (strstr (text, "|cannot be opened|"));
 }
 
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *path)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  int width = gtk_widget_get_width (widget);
-  int height = gtk_widget_get_height (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 /* A picture of the start page with a draft, in the test's language, under
  * the build folder (look at it: clipped or untranslated text is a defect);
  * the closed call says so in that language. */
@@ -352,7 +316,7 @@ test_screenshot (Fixture       *fixture,
   g_assert_nonnull (strstr (quzhou_text, chinese ? "|已截止|" : "|closed|"));
 
   g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  save_screenshot (GTK_WIDGET (fixture->window), path);
+  sb_test_save_png (GTK_WIDGET (fixture->window), path);
   saved = gdk_texture_new_from_filename (path, &error);
   g_assert_no_error (error);
   g_assert_cmpint (gdk_texture_get_width (saved), ==, gtk_widget_get_width (GTK_WIDGET (fixture->window)));

@@ -24,6 +24,7 @@
 #include "sb-step-page.h"
 #include "sb-table-editor.h"
 #include "sb-wizard-private.h"
+#include "sb-test-gtk.h"
 
 static SbCatalog *catalog;
 
@@ -44,17 +45,6 @@ count_change (SbWizard *wizard,
   fixture->changes++;
 }
 
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
 static char *
 make_folder (void)
 {
@@ -63,15 +53,6 @@ make_folder (void)
 
   g_assert_no_error (error);
   return folder;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autofree char *quoted = g_shell_quote (path);
-  g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
-
-  g_assert_cmpint (system (command), ==, 0);
 }
 
 static void
@@ -87,7 +68,7 @@ open_wizard (Fixture *fixture,
   gtk_window_present (GTK_WINDOW (fixture->window));
   while (!gtk_widget_get_mapped (GTK_WIDGET (fixture->wizard)))
     g_main_context_iteration (NULL, TRUE);
-  spin (0);
+  sb_test_spin (0);
 }
 
 static void
@@ -95,10 +76,10 @@ close_wizard (Fixture *fixture)
 {
   if (fixture->window != NULL)
     gtk_window_destroy (GTK_WINDOW (fixture->window));
-  spin (0);
+  sb_test_spin (0);
   g_clear_object (&fixture->draft);
   if (fixture->folder != NULL)
-    remove_tree (fixture->folder);
+    sb_test_remove_tree (fixture->folder);
   g_clear_pointer (&fixture->folder, g_free);
 }
 
@@ -203,29 +184,13 @@ values_json (SbDraft    *draft,
   return json_generator_to_data (generator, NULL);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Goes to a step through the sidebar, as a person clicks it; FALSE when
  * the step is not shown. */
 static gboolean
 go_to_step (Fixture *fixture,
             guint    index)
 {
-  GtkWidget *list = find_descendant (GTK_WIDGET (fixture->wizard), GTK_TYPE_LIST_BOX);
+  GtkWidget *list = sb_test_find_descendant (GTK_WIDGET (fixture->wizard), GTK_TYPE_LIST_BOX);
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), index);
 
   g_assert_nonnull (row);
@@ -459,8 +424,8 @@ review_verdict (Fixture *fixture)
   GPtrArray *rows;
 
   gtk_widget_activate_action (GTK_WIDGET (fixture->wizard), "wizard.review", NULL);
-  spin (0);
-  review = find_descendant (GTK_WIDGET (fixture->wizard), SB_TYPE_REVIEW_PAGE);
+  sb_test_spin (0);
+  review = sb_test_find_descendant (GTK_WIDGET (fixture->wizard), SB_TYPE_REVIEW_PAGE);
   g_assert_nonnull (review);
   g_assert_true (gtk_widget_get_mapped (review));
   rows = sb_review_page_get_rows (SB_REVIEW_PAGE (review));
@@ -502,14 +467,14 @@ test_nantong_money (void)
   /* 150 is not above 150万: the error appears once the typing stops */
   sb_field_row_set_text (row_at (&fixture, "$.values.total_investment"), "150");
   g_assert_false (shows_problem (&fixture, "$.values.total_investment", "investment_above_150"));
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_assert_true (shows_problem (&fixture, "$.values.total_investment", "investment_above_150"));
   g_assert_true (shows_text (GTK_WIDGET (row_at (&fixture, "$.values.total_investment")), "150"));
   g_assert_true (gtk_widget_has_css_class (sb_field_row_get_editor (row_at (&fixture, "$.values.total_investment")), "error"));
 
   /* 150.0001万 is: gone */
   sb_field_row_set_text (row_at (&fixture, "$.values.total_investment"), "150.0001");
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_assert_false (shows_problem (&fixture, "$.values.total_investment", "investment_above_150"));
   g_assert_false (gtk_widget_has_css_class (sb_field_row_get_editor (row_at (&fixture, "$.values.total_investment")), "error"));
   g_assert_cmpint (sb_number_compare (sb_value_get_number (sb_draft_get_value (fixture.draft, "total_investment")),
@@ -557,7 +522,7 @@ test_navigation (void)
   open_wizard (&fixture, new_draft (&fixture, "nantong-2023-qianzhan"));
   g_signal_connect (fixture.wizard, "step-changed", G_CALLBACK (count_step), &steps);
   next = g_object_get_data (G_OBJECT (fixture.wizard), "next-button");
-  list = find_descendant (GTK_WIDGET (fixture.wizard), GTK_TYPE_LIST_BOX);
+  list = sb_test_find_descendant (GTK_WIDGET (fixture.wizard), GTK_TYPE_LIST_BOX);
 
   g_assert_true (gtk_widget_is_sensitive (next));
   g_assert_true (gtk_list_box_get_selected_row (GTK_LIST_BOX (list)) == gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0));
@@ -578,7 +543,7 @@ test_navigation (void)
                                                       sb_prefer_chinese ())));
   /* Ctrl+F: a field found by its label, in either language */
   {
-    GtkWidget *search = find_descendant (GTK_WIDGET (fixture.wizard), GTK_TYPE_SEARCH_ENTRY);
+    GtkWidget *search = sb_test_find_descendant (GTK_WIDGET (fixture.wizard), GTK_TYPE_SEARCH_ENTRY);
 
     gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.search", NULL);
     gtk_editable_set_text (GTK_EDITABLE (search), "研发总投入");
@@ -724,7 +689,7 @@ test_too_few_rows (void)
 
   open_wizard (&fixture, new_draft (&fixture, "jingdezhen-2022-keji"));
   g_assert_true (sb_field_row_choose (row_at (&fixture, "$.values.programme"), "synergy", TRUE));
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_assert_true (sb_wizard_focus_path (fixture.wizard, "$.values.synergy_partners"));
   table = SB_TABLE_EDITOR (sb_field_row_get_table (row_at (&fixture, "$.values.synergy_partners")));
   g_assert_cmpuint (sb_table_editor_get_n_rows (table), ==, 0);
@@ -735,13 +700,13 @@ test_too_few_rows (void)
   /* 1 row of the 3 required: flagged at once */
   sb_table_editor_add_row (table);
   sb_field_row_set_text (row_at (&fixture, "$.values.synergy_partners[0].name"), "景德镇陶瓷大学");
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_assert_true (shows_problem_text (&fixture, "$.values.synergy_partners", "min_rows"));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (row_at (&fixture, "$.values.synergy_partners"))));
 
   /* back to 0 rows: hidden again until the review step */
   sb_table_editor_remove_row (table, 0);
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_assert_false (shows_problem (&fixture, "$.values.synergy_partners", "min_rows"));
   g_assert_false (shows_problem_text (&fixture, "$.values.synergy_partners", "required"));
   gtk_widget_activate_action (GTK_WIDGET (fixture.wizard), "wizard.review", NULL);
@@ -783,13 +748,13 @@ test_review_notices (void)
 
   open_wizard (&fixture, load_file (path));
   shown = review_verdict (&fixture);
-  review = find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
+  review = sb_test_find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
   g_assert_cmpuint (count_rows_titled (review, "Recommendation quotas", &row), ==, 1);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), "通知 三、组织方式"));
   g_assert_cmpuint (count_rows_titled (review, "Online portal", &portal), ==, 1);
   /* once, however often the draft is checked again */
   _sb_wizard_check_now (fixture.wizard);
-  spin (10);
+  sb_test_spin (10);
   row = NULL;
   g_assert_cmpuint (count_rows_titled (review, "Recommendation quotas", &row), ==, 1);
   close_wizard (&fixture);
@@ -826,7 +791,7 @@ test_review_jump_and_acknowledge (void)
   g_assert_true (sb_wizard_focus_path (fixture.wizard, "$.values.self_funds_declaration"));
   for (guint i = 0; i < 3; i++)
     {
-      spin (20);
+      sb_test_spin (20);
       gtk_test_widget_wait_for_draw (fixture.window);
     }
   {
@@ -841,7 +806,7 @@ test_review_jump_and_acknowledge (void)
 
   /* activating a review row goes to its field, as a person does it */
   {
-    GtkWidget *review = find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
+    GtkWidget *review = sb_test_find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
     GPtrArray *rows;
     GtkWidget *target = NULL;
 
@@ -874,23 +839,23 @@ test_acknowledge_warning (void)
   open_wizard (&fixture, load_file (path));
   /* a name not ending in 研发 is a warning of the guide, not an error */
   sb_field_row_set_text (row_at (&fixture, "$.values.project_name"), "车规级碳化硅功率模块高可靠封装关键技术研究");
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_assert_true (shows_problem (&fixture, "$.values.project_name", "name_suffix"));
   before = review_verdict (&fixture);
   g_assert_nonnull (strstr (before, "warning name_suffix@$.values.project_name\n"));
   g_assert_null (strstr (before, "error "));
 
-  review = find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
+  review = sb_test_find_descendant (GTK_WIDGET (fixture.wizard), SB_TYPE_REVIEW_PAGE);
   rows = sb_review_page_get_rows (SB_REVIEW_PAGE (review));
   for (guint i = 0; i < rows->len; i++)
     if (g_str_has_prefix (sb_review_row_get_key (g_ptr_array_index (rows, i)), "name_suffix@"))
-      check = find_descendant (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON);
+      check = sb_test_find_descendant (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON);
   g_assert_nonnull (check);
   changes = fixture.changes;
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
   g_assert_cmpuint (fixture.changes, >, changes);
   g_assert_true (sb_draft_is_acknowledged (fixture.draft, "name_suffix"));
-  spin (10);
+  sb_test_spin (10);
   after = review_verdict (&fixture);
   g_assert_nonnull (strstr (after, "warning name_suffix@$.values.project_name acknowledged\n"));
   /* saved in the draft */
@@ -1049,7 +1014,7 @@ static void
 subject_free (Subject *subject)
 {
   if (subject->folder != NULL)
-    remove_tree (subject->folder);
+    sb_test_remove_tree (subject->folder);
   g_free (subject->folder);
   g_free (subject->draft_path);
   g_free (subject);
@@ -1241,24 +1206,6 @@ test_cases_match_validate (void)
 /* Screenshots of every step of the 南通 call, in the language of the run,
  * under the build folder, for a person to look at. */
 static void
-save_screenshot (GtkWidget  *window,
-                 const char *path)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
-static void
 test_screenshots (void)
 {
   const char *base = g_getenv ("SHENBAO_SCREENSHOTS");
@@ -1284,9 +1231,9 @@ test_screenshots (void)
       g_autofree char *name = g_strdup_printf ("%02u.png", ++n);
       g_autofree char *file = g_build_filename (folder, name, NULL);
 
-      spin (0);
+      sb_test_spin (0);
       gtk_test_widget_wait_for_draw (fixture.window);
-      save_screenshot (fixture.window, file);
+      sb_test_save_png (fixture.window, file);
       g_test_message ("saved %s", file);
       if (!gtk_widget_is_sensitive (GTK_WIDGET (g_object_get_data (G_OBJECT (fixture.wizard), "next-button"))))
         break;
