@@ -379,7 +379,7 @@ sb_review_page_new (SbWizard *wizard)
   self->wizard = wizard;
   self->exporter = sb_export_box_new (sb_wizard_get_draft (wizard));
   if (_sb_wizard_read_only (wizard))
-    sb_export_box_set_read_only (SB_EXPORT_BOX (self->exporter));
+    sb_export_box_set_read_only (SB_EXPORT_BOX (self->exporter), _sb_wizard_get_signer (wizard));
   gtk_box_append (self->export_box, self->exporter);
   return GTK_WIDGET (self);
 }

@@ -366,6 +366,33 @@ save_screenshot (GtkWidget  *window,
   g_test_message ("saved %s", path);
 }
 
+/* The payload of the QR code on the PDF's first page, read back by
+ * independent tools: poppler renders the page, zbar decodes it. */
+static char *
+read_qr (const char *pdf)
+{
+  g_autofree char *prefix = g_build_filename (work, "qr-page", NULL);
+  g_autofree char *png = g_strconcat (prefix, ".png", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *render[] = { "pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", "-singlefile", pdf, prefix, NULL };
+  const char *decode[] = { "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png, NULL };
+
+  g_spawn_sync (NULL, (char **) render, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pdftoppm: %s", err);
+  g_clear_pointer (&err, g_free);
+  g_spawn_sync (NULL, (char **) decode, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("zbarimg found no QR code: %s", err);
+  g_unlink (png);
+  return g_strdup (g_strstrip (out));
+}
+
 /* An intact bundle opens read-only: the bar shows the fingerprint and
  * digest `shenbao verify --json` reports; no control takes a change, an
  * edit that reaches a control anyway changes nothing and saves nothing;
@@ -538,6 +565,24 @@ test_read_only (void)
     g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
     /* the same application as the bundle */
     g_assert_cmpstr (sb_export_box_get_digest (box), ==, digest);
+    /* and its verified signer: the QR code carries the key, as when the
+     * PDF is exported with the bundle (docs/pdf.md) */
+    g_assert_cmpstr (sb_export_box_get_fingerprint (box), ==, fingerprint);
+    {
+      g_autofree char *payload = read_qr (pdf);
+      g_auto(GStrv) fields = g_strsplit (payload, ";", -1);
+      const char *key = NULL, *qr_digest = NULL;
+
+      g_test_message ("QR: %s", payload);
+      g_assert_cmpstr (fields[0], ==, "SHENBAO:1");
+      for (guint i = 1; fields[i] != NULL; i++)
+        if (g_str_has_prefix (fields[i], "key="))
+          key = fields[i] + strlen ("key=");
+        else if (g_str_has_prefix (fields[i], "digest="))
+          qr_digest = fields[i] + strlen ("digest=");
+      g_assert_cmpstr (qr_digest, ==, digest);
+      g_assert_cmpstr (key, ==, fingerprint);
+    }
   }
   spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_free (after);
