@@ -562,7 +562,9 @@ show_page (SbWizard *self,
   gboolean changed = index != self->current;
 
   self->current = index;
-  self->with_files = page == self->review;
+  /* read-only: the signed application's full check, its verdict on every
+   * step (the review's too) from the start */
+  self->with_files = self->read_only || page == self->review;
   if (page == self->review)
     self->shows_empty = TRUE;
   gtk_stack_set_visible_child (self->stack, page);
@@ -961,6 +963,7 @@ new_wizard (SbDraft    *draft,
 
   self->draft = g_object_ref (draft);
   self->validator = sb_validator_new (sb_draft_get_call (draft));
+  self->shows_empty = read_only;
   build (self);
   return GTK_WIDGET (self);
 }

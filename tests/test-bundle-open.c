@@ -24,6 +24,7 @@
 #include "sb-export-box.h"
 #include "sb-field-row.h"
 #include "sb-review-page.h"
+#include "sb-step-row.h"
 #include "sb-table-editor.h"
 #include "sb-window.h"
 #include "sb-wizard-private.h"
@@ -366,6 +367,52 @@ save_screenshot (GtkWidget  *window,
   g_test_message ("saved %s", path);
 }
 
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static SbStepRow *
+find_step_row (GtkWidget *widget,
+               GtkWidget *page)
+{
+  if (SB_IS_STEP_ROW (widget) && sb_step_row_get_page (SB_STEP_ROW (widget)) == page)
+    return SB_STEP_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      SbStepRow *found = find_step_row (child, page);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The verdict of a check, as a step of the wizard shows it. */
+static SbStepState
+verdict_of (GPtrArray *problems)
+{
+  SbStepState state = SB_STEP_COMPLETE;
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      SbProblem *problem = g_ptr_array_index (problems, i);
+
+      if (problem->severity == SB_SEVERITY_ERROR)
+        return SB_STEP_HAS_ERRORS;
+      if (problem->severity == SB_SEVERITY_WARNING && !problem->acknowledged)
+        state = SB_STEP_HAS_WARNINGS;
+    }
+  return state;
+}
+
 /* The payload of the QR code on the PDF's first page, read back by
  * independent tools: poppler renders the page, zbar decodes it. */
 static char *
@@ -459,6 +506,27 @@ test_read_only (void)
   g_assert_cmpuint (census.tables, >, 0);
   g_assert_cmpuint (census.open_buttons, ==, 4);
   g_assert_cmpuint (census.changers, ==, 0);
+
+  /* the review step shows the verdict of the check run now, before it is
+   * visited, and says what it is: the signed application checked again */
+  {
+    GtkWidget *review = find_descendant (wizard_widget, SB_TYPE_REVIEW_PAGE);
+    SbStepRow *review_row = find_step_row (wizard_widget, review);
+    const SbBundleReport *report = sb_bundle_view_get_report (view);
+
+    g_assert_nonnull (review_row);
+    g_assert_false (gtk_widget_get_mapped (review));
+    g_assert_true (report->revalidated);
+    g_test_message ("review step: %s", sb_step_state_to_string (sb_step_row_get_state (review_row)));
+    g_assert_cmpint (sb_step_row_get_state (review_row), ==, verdict_of (report->problems));
+    g_assert_true (has_label (review, _("The checks of the signed application, run again now with the call "
+                                        "definition the bundle carries, attached files included. The "
+                                        "acknowledgements are shown as they were signed and cannot be changed. "
+                                        "Activate a problem to go to its field.")));
+    g_assert_false (has_label (review, _("The same checks as “shenbao validate”, attached files included. "
+                                         "Errors block export; warnings never do — read them and acknowledge "
+                                         "them. Activate a problem to go to its field.")));
+  }
 
   /* edits that reach the controls anyway: undone, not in the draft */
   g_signal_connect (wizard, "changed", G_CALLBACK (count_cb), &changed);
