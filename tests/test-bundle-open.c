@@ -24,6 +24,7 @@
 #include "sb-export-box.h"
 #include "sb-field-row.h"
 #include "sb-review-page.h"
+#include "sb-step-page.h"
 #include "sb-step-row.h"
 #include "sb-table-editor.h"
 #include "sb-window.h"
@@ -395,6 +396,144 @@ find_step_row (GtkWidget *widget,
   return NULL;
 }
 
+static void
+collect_field_rows (GtkWidget *widget,
+                    GPtrArray *rows)
+{
+  if (SB_IS_FIELD_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_field_rows (child, rows);
+}
+
+static GtkWidget *
+mapped_step_page (GtkWidget *widget)
+{
+  if ((SB_IS_STEP_PAGE (widget) || SB_IS_REVIEW_PAGE (widget)) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = mapped_step_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* What a read-only choice, yes/no or declaration shows: its value. */
+static void
+check_shown_value (SbFieldRow *row)
+{
+  SbField *field = sb_field_row_get_field (row);
+  SbValue *value = sb_field_row_get_value (row);
+  GtkWidget *editor = sb_field_row_get_editor (row);
+  const char *text;
+
+  g_assert_true (GTK_IS_EDITABLE (editor));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (editor)));
+  text = gtk_editable_get_text (GTK_EDITABLE (editor));
+  switch (sb_field_get_field_type (field))
+    {
+    case SB_FIELD_CHOICE:
+      if (value == NULL)
+        g_assert_cmpstr (text, ==, "");
+      else
+        {
+          const SbOption *option = sb_field_find_option (field, sb_value_get_string (value));
+
+          g_assert_nonnull (option);
+          g_assert_cmpstr (text, ==, _sb_text (&option->label));
+        }
+      break;
+    case SB_FIELD_YESNO:
+      if (value == NULL)
+        g_assert_cmpstr (text, ==, "");
+      else
+        g_assert_cmpstr (text, ==, sb_value_get_bool (value) ? _("Yes") : _("No"));
+      break;
+    case SB_FIELD_DECLARATION:
+      g_assert_cmpstr (text, ==, value != NULL && sb_value_get_bool (value) ? _("Confirmed") : _("Not confirmed"));
+      break;
+    case SB_FIELD_MULTI_CHOICE:
+      for (guint i = 0; value != NULL && i < sb_value_get_list (value)->len; i++)
+        {
+          SbValue *item = g_ptr_array_index (sb_value_get_list (value), i);
+          const SbOption *option = sb_field_find_option (field, sb_value_get_string (item));
+
+          g_assert_nonnull (strstr (text, _sb_text (&option->label)));
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Every step page in turn: Tab from the window's start to its end, and
+ * every value of the page (each field, each table cell, each part of a
+ * person) took the keyboard focus, in a widget that is focusable and
+ * sensitive; choices show their value as text. Returns how many values
+ * were reached. */
+static guint
+tab_through_steps (SbWindow *window,
+                   SbWizard *wizard,
+                   guint    *pages)
+{
+  guint reached = 0;
+
+  for (*pages = 0;; (*pages)++)
+    {
+      GtkWidget *page = mapped_step_page (GTK_WIDGET (wizard));
+      g_autoptr(GHashTable) focused = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+      g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+      g_assert_nonnull (page);
+      if (SB_IS_REVIEW_PAGE (page))
+        break;
+      gtk_root_set_focus (GTK_ROOT (window), NULL);
+      for (guint i = 0; i < 2000 && gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD); i++)
+        {
+          GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+          g_assert_nonnull (focus);
+          /* the window's focus chain wraps: once round is all */
+          if (!g_hash_table_add (seen, focus))
+            break;
+          g_assert_true (gtk_widget_get_focusable (focus));
+          g_assert_true (gtk_widget_get_can_focus (focus));
+          g_assert_true (gtk_widget_is_sensitive (focus));
+          for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+            if (SB_IS_FIELD_ROW (w))
+              g_hash_table_add (focused, w);
+        }
+      collect_field_rows (page, rows);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          SbFieldRow *row = g_ptr_array_index (rows, i);
+          SbFieldType type = sb_field_get_field_type (sb_field_row_get_field (row));
+
+          if (!shown (GTK_WIDGET (row), page) || type == SB_FIELD_PERSON || type == SB_FIELD_ORGANISATION ||
+              type == SB_FIELD_TABLE)
+            continue;
+          if (!g_hash_table_contains (focused, row))
+            g_error ("%s: its value is not reached by Tab", sb_field_row_get_path (row));
+          if (type == SB_FIELD_CHOICE || type == SB_FIELD_MULTI_CHOICE || type == SB_FIELD_YESNO ||
+              type == SB_FIELD_DECLARATION)
+            check_shown_value (row);
+          reached++;
+        }
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+      spin (0);
+    }
+  for (guint i = 0; i < *pages; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.previous", NULL));
+      spin (0);
+    }
+  return reached;
+}
+
 /* The verdict of a check, as a step of the wizard shows it. */
 static SbStepState
 verdict_of (GPtrArray *problems)
@@ -568,6 +707,21 @@ test_read_only (void)
   after = sb_draft_to_data (draft, NULL);
   g_assert_cmpstr (after, ==, data);
   g_assert_cmpuint (changed, ==, 0);
+
+  /* every value is reached by the keyboard, and Tab changes nothing */
+  {
+    guint pages = 0;
+    guint reached = tab_through_steps (window, wizard, &pages);
+
+    g_test_message ("%u values reached by Tab on %u steps", reached, pages);
+    g_assert_cmpuint (pages, >, 3);
+    g_assert_cmpuint (reached, >, census.texts);
+    spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+    g_free (after);
+    after = sb_draft_to_data (draft, NULL);
+    g_assert_cmpstr (after, ==, data);
+    g_assert_cmpuint (changed, ==, 0);
+  }
 
   /* the steps still go; the review is the check run now */
   g_signal_connect (wizard, "step-changed", G_CALLBACK (count_cb), &steps);
