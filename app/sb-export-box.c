@@ -53,6 +53,7 @@ struct _SbExportBox
   GPtrArray        *warnings;   /* char *: warnings not acknowledged, as listed */
   gboolean          busy;
   gboolean          read_only;  /* a signed bundle: the PDF only */
+  char             *signer;     /* read-only: the bundle's key fingerprint */
   GFile            *pdf;        /* the last PDF written */
   char             *exported;   /* the draft as it was exported (sb_draft_to_data) */
   GtkPrintSettings *print_settings;
@@ -246,7 +247,8 @@ show_result (SbExportBox *self,
   gtk_label_set_label (self->fingerprint_label, job->fingerprint != NULL ? job->fingerprint : "");
   gtk_widget_set_visible (self->fingerprint_title, job->fingerprint != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->fingerprint_label), job->fingerprint != NULL);
-  gtk_widget_set_visible (self->key_button, job->fingerprint != NULL);
+  /* the signer's key is not the user's own: no link to the signing key */
+  gtk_widget_set_visible (self->key_button, job->fingerprint != NULL && !self->read_only);
   if (self->pdf != NULL)
     {
       g_autofree char *copies = copies_text (sb_pdf_export_copies (self->draft));
@@ -603,6 +605,9 @@ export_activated (GtkWidget  *widget,
     job->what = EXPORT_BUNDLE;
   else
     job->what = EXPORT_PDF | EXPORT_BUNDLE;
+  /* a bundle being read: the PDF carries its verified signer's key */
+  if (self->read_only)
+    job->fingerprint = g_strdup (self->signer);
 
   if (self->warnings->len > 0)
     confirm_warnings (self, job, path);
@@ -812,8 +817,8 @@ sb_export_box_set_problems (SbExportBox *self,
   else if (self->read_only)
     gtk_label_set_label (self->status_label,
                          _("Writes the printed 申报书 (PDF) of this signed bundle, with the same application "
-                           "digest. The bundle itself is not signed again: make a copy to edit and export it "
-                           "as your own."));
+                           "digest and, in its QR code, the signer’s key fingerprint. The bundle itself is not "
+                           "signed again: make a copy to edit and export it as your own."));
   else
     gtk_label_set_label (self->status_label,
                          _("Writes the printed 申报书 (PDF) and the signed bundle from what is entered now. "
@@ -823,11 +828,14 @@ sb_export_box_set_problems (SbExportBox *self,
 }
 
 void
-sb_export_box_set_read_only (SbExportBox *self)
+sb_export_box_set_read_only (SbExportBox *self,
+                             const char  *signer)
 {
   g_return_if_fail (SB_IS_EXPORT_BOX (self));
 
   self->read_only = TRUE;
+  g_free (self->signer);
+  self->signer = g_strdup (signer);
   update_state (self);
 }
 
@@ -895,6 +903,7 @@ sb_export_box_finalize (GObject *object)
 {
   g_ptr_array_unref (SB_EXPORT_BOX (object)->warnings);
   g_free (SB_EXPORT_BOX (object)->exported);
+  g_free (SB_EXPORT_BOX (object)->signer);
   G_OBJECT_CLASS (sb_export_box_parent_class)->finalize (object);
 }
 

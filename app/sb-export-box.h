@@ -27,8 +27,11 @@ G_DECLARE_FINAL_TYPE (SbExportBox, sb_export_box, SB, EXPORT_BOX, GtkBox)
  *   export.open    (no parameter) the last exported PDF in the default viewer */
 GtkWidget        *sb_export_box_new                (SbDraft     *draft);
 /* For a signed bundle being read (sb_wizard_new_read_only): only the PDF
- * is exported, and printed; a bundle is never signed again as it is. */
-void              sb_export_box_set_read_only      (SbExportBox *self);
+ * is exported, and printed; a bundle is never signed again as it is.
+ * signer (may be NULL): the verified bundle's key fingerprint, which the
+ * PDF's QR code then carries (`key=`) and the box shows after export. */
+void              sb_export_box_set_read_only      (SbExportBox *self,
+                                                    const char  *signer);
 /* The full check's problems: errors disable the export actions; warnings
  * not acknowledged are listed for confirmation before export. */
 void              sb_export_box_set_problems       (SbExportBox *self,

@@ -48,6 +48,7 @@ struct _SbFieldRow
   GPtrArray   *children;          /* SbFieldRow */
   GtkWidget   *date_button;
   GtkLabel    *local_error;       /* what the core's parser said about the text */
+  GtkWidget   *shown_entry;       /* read-only: a choice's value as text */
   gboolean     updating;
 };
 
@@ -117,6 +118,7 @@ store_value (SbFieldRow *self,
 static void show_value (SbFieldRow *self);
 static void set_local_error (SbFieldRow *self, const char *message);
 static void fill_dropdown (SbFieldRow *self);
+static void show_chosen (SbFieldRow *self);
 
 static void
 set_value (SbFieldRow *self,
@@ -697,6 +699,9 @@ build_declaration (SbFieldRow *self)
   gtk_widget_set_margin_top (text, 8);
   gtk_widget_set_margin_bottom (text, 8);
   gtk_widget_set_focusable (text, FALSE);
+  /* nor does Tab go into it: a selectable label that cannot take the focus
+   * would keep it where it is */
+  gtk_widget_set_can_focus (text, FALSE);
   gtk_frame_set_child (GTK_FRAME (frame), text);
   gtk_box_append (self->editor_box, frame);
 
@@ -792,7 +797,111 @@ show_value (SbFieldRow *self)
     default:
       break;
     }
+  if (self->shown_entry != NULL)
+    show_chosen (self);
   self->updating = FALSE;
+}
+
+/* Read-only: what a choice, multiple choice, yes/no or declaration holds,
+ * as text; NULL when nothing is chosen. */
+static char *
+chosen_text (SbFieldRow *self)
+{
+  SbValue *value = sb_field_row_get_value (self);
+
+  if (value == NULL)
+    return NULL;
+  switch (sb_field_get_field_type (self->field))
+    {
+    case SB_FIELD_CHOICE:
+      if (sb_value_get_kind (value) == SB_VALUE_STRING)
+        {
+          const SbOption *option = sb_field_find_option (self->field, sb_value_get_string (value));
+
+          return g_strdup (option != NULL ? option_label (option) : sb_value_get_string (value));
+        }
+      return NULL;
+    case SB_FIELD_MULTI_CHOICE:
+      {
+        g_autoptr(GString) text = g_string_new (NULL);
+
+        if (sb_value_get_kind (value) != SB_VALUE_LIST)
+          return NULL;
+        for (guint i = 0; i < sb_value_get_list (value)->len; i++)
+          {
+            SbValue *item = g_ptr_array_index (sb_value_get_list (value), i);
+            const SbOption *option;
+
+            if (sb_value_get_kind (item) != SB_VALUE_STRING)
+              continue;
+            option = sb_field_find_option (self->field, sb_value_get_string (item));
+            if (text->len > 0)
+              /* TRANSLATORS: between the chosen options of a multiple choice, shown read-only */
+              g_string_append (text, _(", "));
+            g_string_append (text, option != NULL ? option_label (option) : sb_value_get_string (item));
+          }
+        return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+      }
+    case SB_FIELD_YESNO:
+      if (sb_value_get_kind (value) == SB_VALUE_BOOL)
+        return g_strdup (sb_value_get_bool (value) ? _("Yes") : _("No"));
+      return NULL;
+    case SB_FIELD_DECLARATION:
+      return g_strdup (sb_value_get_kind (value) == SB_VALUE_BOOL && sb_value_get_bool (value)
+                       ? _("Confirmed") : _("Not confirmed"));
+    default:
+      return NULL;
+    }
+}
+
+static void
+show_chosen (SbFieldRow *self)
+{
+  g_autofree char *text = chosen_text (self);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->shown_entry), text != NULL ? text : "");
+}
+
+/* Read-only: choices, yes/no and declarations are shown as a text that
+ * takes the focus and can be selected and copied, never changed, so that
+ * keyboard and screen-reader users reach the value (an insensitive control
+ * is skipped by Tab); the controls themselves are hidden. */
+static void
+show_choice_as_text (SbFieldRow *self)
+{
+  GtkWidget *control = NULL;
+
+  if (self->dropdown != NULL)
+    control = GTK_WIDGET (self->dropdown);
+  else if (self->yes != NULL)
+    control = gtk_widget_get_parent (GTK_WIDGET (self->yes));
+  else if (self->confirm != NULL)
+    control = GTK_WIDGET (self->confirm);
+  else if (self->checks != NULL)
+    control = self->checks->len > 0 ? gtk_widget_get_ancestor (g_ptr_array_index (self->checks, 0), GTK_TYPE_FLOW_BOX)
+                                    : self->editor;
+  if (control == NULL || gtk_widget_get_parent (control) != GTK_WIDGET (self->editor_box))
+    return;
+  gtk_widget_set_visible (control, FALSE);
+  /* nor does the focus go into it (a radio group would keep it) */
+  gtk_widget_set_can_focus (control, FALSE);
+  self->shown_entry = gtk_entry_new ();
+  gtk_editable_set_editable (GTK_EDITABLE (self->shown_entry), FALSE);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (self->shown_entry), _("(not chosen)"));
+  gtk_widget_set_hexpand (self->shown_entry, TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->shown_entry), GTK_ACCESSIBLE_PROPERTY_READ_ONLY, TRUE, -1);
+  if (control == GTK_WIDGET (self->confirm))
+    {
+      /* the declaration's text, as for the check button */
+      GtkWidget *frame = gtk_widget_get_prev_sibling (control);
+
+      if (GTK_IS_FRAME (frame))
+        gtk_accessible_update_relation (GTK_ACCESSIBLE (self->shown_entry), GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                        gtk_frame_get_child (GTK_FRAME (frame)), NULL, -1);
+    }
+  gtk_box_insert_child_after (self->editor_box, self->shown_entry, control);
+  self->editor = self->shown_entry;
+  show_chosen (self);
 }
 
 /* Read-only (a signed bundle being read): texts stay selectable, so they
@@ -822,6 +931,7 @@ make_read_only (SbFieldRow *self)
       gtk_widget_set_sensitive (insensitive[i], FALSE);
   for (guint i = 0; self->checks != NULL && i < self->checks->len; i++)
     gtk_widget_set_sensitive (g_ptr_array_index (self->checks, i), FALSE);
+  show_choice_as_text (self);
 }
 
 static void

@@ -23,6 +23,7 @@ struct _SbReviewPage
   GtkImage   *verdict_icon;
   GtkLabel   *verdict_label;
   GtkLabel   *counts_label;
+  GtkLabel   *caption_label;
   GtkBox     *export_box;
   GtkWidget  *exporter;
   GtkBox     *groups_box;
@@ -227,8 +228,12 @@ sb_review_page_set_problems (SbReviewPage *self,
     }
   else if (warnings > acknowledged)
     {
-      gtk_label_set_label (self->verdict_label, _("No errors: this application can be exported. "
-                                                  "Some warnings are not yet acknowledged."));
+      if (_sb_wizard_read_only (self->wizard))
+        gtk_label_set_label (self->verdict_label, _("No errors: a PDF can be made of this application. "
+                                                    "Some warnings were not acknowledged when it was signed."));
+      else
+        gtk_label_set_label (self->verdict_label, _("No errors: this application can be exported. "
+                                                    "Some warnings are not yet acknowledged."));
       gtk_image_set_from_icon_name (self->verdict_icon, "dialog-warning-symbolic");
       gtk_widget_add_css_class (GTK_WIDGET (self->verdict_icon), "warning");
     }
@@ -359,6 +364,7 @@ sb_review_page_class_init (SbReviewPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, counts_label);
+  gtk_widget_class_bind_template_child (widget_class, SbReviewPage, caption_label);
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, export_box);
   gtk_widget_class_bind_template_child (widget_class, SbReviewPage, groups_box);
 }
@@ -379,7 +385,12 @@ sb_review_page_new (SbWizard *wizard)
   self->wizard = wizard;
   self->exporter = sb_export_box_new (sb_wizard_get_draft (wizard));
   if (_sb_wizard_read_only (wizard))
-    sb_export_box_set_read_only (SB_EXPORT_BOX (self->exporter));
+    gtk_label_set_label (self->caption_label,
+                         _("The checks of the signed application, run again now with the call definition the "
+                           "bundle carries, attached files included. The acknowledgements are shown as they "
+                           "were signed and cannot be changed. Activate a problem to go to its field."));
+  if (_sb_wizard_read_only (wizard))
+    sb_export_box_set_read_only (SB_EXPORT_BOX (self->exporter), _sb_wizard_get_signer (wizard));
   gtk_box_append (self->export_box, self->exporter);
   return GTK_WIDGET (self);
 }

@@ -295,7 +295,7 @@ show_bundle (SbWindow     *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
 
   self->bundle_view = g_object_ref (view);
-  self->wizard = sb_wizard_new_read_only (draft);
+  self->wizard = sb_wizard_new_read_only (draft, report->fingerprint);
   self->bundle_bar = sb_bundle_bar_new (sb_bundle_view_get_file (view), report);
   gtk_widget_set_vexpand (self->wizard, TRUE);
   gtk_box_append (GTK_BOX (box), self->bundle_bar);

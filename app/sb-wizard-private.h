@@ -29,6 +29,8 @@ void         _sb_wizard_value_changed     (SbWizard    *self,
 void         _sb_wizard_check_now         (SbWizard    *self);
 /* Whether the parts take changes (sb_wizard_new_read_only). */
 gboolean     _sb_wizard_read_only         (SbWizard    *self);
+/* Read-only: the bundle signer's key fingerprint, or NULL. */
+const char  *_sb_wizard_get_signer        (SbWizard    *self);
 /* Whether problems of empty fields are shown: after the review step. */
 gboolean     _sb_wizard_shows_empty       (SbWizard    *self);
 

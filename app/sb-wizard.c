@@ -54,6 +54,7 @@ struct _SbWizard
   gboolean         shows_empty;
   gboolean         with_files;
   gboolean         read_only;
+  char            *signer;     /* read-only: the bundle's key fingerprint */
   GtkWidget       *search_target;
 };
 
@@ -70,6 +71,7 @@ static guint signals[N_SIGNALS];
 enum {
   PROP_0,
   PROP_READ_ONLY,
+  PROP_SIGNER,
   N_PROPS
 };
 
@@ -327,6 +329,12 @@ _sb_wizard_read_only (SbWizard *self)
   return self->read_only;
 }
 
+const char *
+_sb_wizard_get_signer (SbWizard *self)
+{
+  return self->signer;
+}
+
 /* Checking */
 
 static gboolean
@@ -554,7 +562,9 @@ show_page (SbWizard *self,
   gboolean changed = index != self->current;
 
   self->current = index;
-  self->with_files = page == self->review;
+  /* read-only: the signed application's full check, its verdict on every
+   * step (the review's too) from the start */
+  self->with_files = self->read_only || page == self->review;
   if (page == self->review)
     self->shows_empty = TRUE;
   gtk_stack_set_visible_child (self->stack, page);
@@ -820,6 +830,7 @@ sb_wizard_finalize (GObject *object)
   g_clear_pointer (&self->problems, g_ptr_array_unref);
   g_clear_object (&self->validator);
   g_clear_object (&self->draft);
+  g_clear_pointer (&self->signer, g_free);
   G_OBJECT_CLASS (sb_wizard_parent_class)->finalize (object);
 }
 
@@ -850,6 +861,9 @@ sb_wizard_get_property (GObject    *object,
     case PROP_READ_ONLY:
       g_value_set_boolean (value, self->read_only);
       break;
+    case PROP_SIGNER:
+      g_value_set_string (value, self->signer);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -867,6 +881,9 @@ sb_wizard_set_property (GObject      *object,
     {
     case PROP_READ_ONLY:
       self->read_only = g_value_get_boolean (value);
+      break;
+    case PROP_SIGNER:
+      self->signer = g_value_dup_string (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -890,6 +907,11 @@ sb_wizard_class_init (SbWizardClass *klass)
   properties[PROP_READ_ONLY] =
     g_param_spec_boolean ("read-only", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* read-only: the key fingerprint (kid) of the bundle's verified signer,
+   * which the PDF's QR code carries */
+  properties[PROP_SIGNER] =
+    g_param_spec_string ("signer", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -933,13 +955,15 @@ sb_wizard_init (SbWizard *self)
 }
 
 static GtkWidget *
-new_wizard (SbDraft  *draft,
-            gboolean  read_only)
+new_wizard (SbDraft    *draft,
+            gboolean    read_only,
+            const char *signer)
 {
-  SbWizard *self = g_object_new (SB_TYPE_WIZARD, "read-only", read_only, NULL);
+  SbWizard *self = g_object_new (SB_TYPE_WIZARD, "read-only", read_only, "signer", signer, NULL);
 
   self->draft = g_object_ref (draft);
   self->validator = sb_validator_new (sb_draft_get_call (draft));
+  self->shows_empty = read_only;
   build (self);
   return GTK_WIDGET (self);
 }
@@ -948,14 +972,15 @@ GtkWidget *
 sb_wizard_new (SbDraft *draft)
 {
   g_return_val_if_fail (SB_IS_DRAFT (draft), NULL);
-  return new_wizard (draft, FALSE);
+  return new_wizard (draft, FALSE, NULL);
 }
 
 GtkWidget *
-sb_wizard_new_read_only (SbDraft *draft)
+sb_wizard_new_read_only (SbDraft    *draft,
+                         const char *signer)
 {
   g_return_val_if_fail (SB_IS_DRAFT (draft), NULL);
-  return new_wizard (draft, TRUE);
+  return new_wizard (draft, TRUE, signer);
 }
 
 gboolean

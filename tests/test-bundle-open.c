@@ -24,6 +24,8 @@
 #include "sb-export-box.h"
 #include "sb-field-row.h"
 #include "sb-review-page.h"
+#include "sb-step-page.h"
+#include "sb-step-row.h"
 #include "sb-table-editor.h"
 #include "sb-window.h"
 #include "sb-wizard-private.h"
@@ -366,6 +368,217 @@ save_screenshot (GtkWidget  *window,
   g_test_message ("saved %s", path);
 }
 
+static gboolean
+has_label (GtkWidget  *widget,
+           const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static SbStepRow *
+find_step_row (GtkWidget *widget,
+               GtkWidget *page)
+{
+  if (SB_IS_STEP_ROW (widget) && sb_step_row_get_page (SB_STEP_ROW (widget)) == page)
+    return SB_STEP_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      SbStepRow *found = find_step_row (child, page);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+collect_field_rows (GtkWidget *widget,
+                    GPtrArray *rows)
+{
+  if (SB_IS_FIELD_ROW (widget))
+    g_ptr_array_add (rows, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    collect_field_rows (child, rows);
+}
+
+static GtkWidget *
+mapped_step_page (GtkWidget *widget)
+{
+  if ((SB_IS_STEP_PAGE (widget) || SB_IS_REVIEW_PAGE (widget)) && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = mapped_step_page (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* What a read-only choice, yes/no or declaration shows: its value. */
+static void
+check_shown_value (SbFieldRow *row)
+{
+  SbField *field = sb_field_row_get_field (row);
+  SbValue *value = sb_field_row_get_value (row);
+  GtkWidget *editor = sb_field_row_get_editor (row);
+  const char *text;
+
+  g_assert_true (GTK_IS_EDITABLE (editor));
+  g_assert_false (gtk_editable_get_editable (GTK_EDITABLE (editor)));
+  text = gtk_editable_get_text (GTK_EDITABLE (editor));
+  switch (sb_field_get_field_type (field))
+    {
+    case SB_FIELD_CHOICE:
+      if (value == NULL)
+        g_assert_cmpstr (text, ==, "");
+      else
+        {
+          const SbOption *option = sb_field_find_option (field, sb_value_get_string (value));
+
+          g_assert_nonnull (option);
+          g_assert_cmpstr (text, ==, _sb_text (&option->label));
+        }
+      break;
+    case SB_FIELD_YESNO:
+      if (value == NULL)
+        g_assert_cmpstr (text, ==, "");
+      else
+        g_assert_cmpstr (text, ==, sb_value_get_bool (value) ? _("Yes") : _("No"));
+      break;
+    case SB_FIELD_DECLARATION:
+      g_assert_cmpstr (text, ==, value != NULL && sb_value_get_bool (value) ? _("Confirmed") : _("Not confirmed"));
+      break;
+    case SB_FIELD_MULTI_CHOICE:
+      for (guint i = 0; value != NULL && i < sb_value_get_list (value)->len; i++)
+        {
+          SbValue *item = g_ptr_array_index (sb_value_get_list (value), i);
+          const SbOption *option = sb_field_find_option (field, sb_value_get_string (item));
+
+          g_assert_nonnull (strstr (text, _sb_text (&option->label)));
+        }
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Every step page in turn: Tab from the window's start to its end, and
+ * every value of the page (each field, each table cell, each part of a
+ * person) took the keyboard focus, in a widget that is focusable and
+ * sensitive; choices show their value as text. Returns how many values
+ * were reached. */
+static guint
+tab_through_steps (SbWindow *window,
+                   SbWizard *wizard,
+                   guint    *pages)
+{
+  guint reached = 0;
+
+  for (*pages = 0;; (*pages)++)
+    {
+      GtkWidget *page = mapped_step_page (GTK_WIDGET (wizard));
+      g_autoptr(GHashTable) focused = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+      g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+      g_assert_nonnull (page);
+      if (SB_IS_REVIEW_PAGE (page))
+        break;
+      gtk_root_set_focus (GTK_ROOT (window), NULL);
+      for (guint i = 0; i < 2000 && gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD); i++)
+        {
+          GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+          g_assert_nonnull (focus);
+          /* the window's focus chain wraps: once round is all */
+          if (!g_hash_table_add (seen, focus))
+            break;
+          g_assert_true (gtk_widget_get_focusable (focus));
+          g_assert_true (gtk_widget_get_can_focus (focus));
+          g_assert_true (gtk_widget_is_sensitive (focus));
+          for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+            if (SB_IS_FIELD_ROW (w))
+              g_hash_table_add (focused, w);
+        }
+      collect_field_rows (page, rows);
+      for (guint i = 0; i < rows->len; i++)
+        {
+          SbFieldRow *row = g_ptr_array_index (rows, i);
+          SbFieldType type = sb_field_get_field_type (sb_field_row_get_field (row));
+
+          if (!shown (GTK_WIDGET (row), page) || type == SB_FIELD_PERSON || type == SB_FIELD_ORGANISATION ||
+              type == SB_FIELD_TABLE)
+            continue;
+          if (!g_hash_table_contains (focused, row))
+            g_error ("%s: its value is not reached by Tab", sb_field_row_get_path (row));
+          if (type == SB_FIELD_CHOICE || type == SB_FIELD_MULTI_CHOICE || type == SB_FIELD_YESNO ||
+              type == SB_FIELD_DECLARATION)
+            check_shown_value (row);
+          reached++;
+        }
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
+      spin (0);
+    }
+  for (guint i = 0; i < *pages; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.previous", NULL));
+      spin (0);
+    }
+  return reached;
+}
+
+/* The verdict of a check, as a step of the wizard shows it. */
+static SbStepState
+verdict_of (GPtrArray *problems)
+{
+  SbStepState state = SB_STEP_COMPLETE;
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      SbProblem *problem = g_ptr_array_index (problems, i);
+
+      if (problem->severity == SB_SEVERITY_ERROR)
+        return SB_STEP_HAS_ERRORS;
+      if (problem->severity == SB_SEVERITY_WARNING && !problem->acknowledged)
+        state = SB_STEP_HAS_WARNINGS;
+    }
+  return state;
+}
+
+/* The payload of the QR code on the PDF's first page, read back by
+ * independent tools: poppler renders the page, zbar decodes it. */
+static char *
+read_qr (const char *pdf)
+{
+  g_autofree char *prefix = g_build_filename (work, "qr-page", NULL);
+  g_autofree char *png = g_strconcat (prefix, ".png", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  const char *render[] = { "pdftoppm", "-png", "-r", "300", "-f", "1", "-l", "1", "-singlefile", pdf, prefix, NULL };
+  const char *decode[] = { "zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", png, NULL };
+
+  g_spawn_sync (NULL, (char **) render, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("pdftoppm: %s", err);
+  g_clear_pointer (&err, g_free);
+  g_spawn_sync (NULL, (char **) decode, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("zbarimg found no QR code: %s", err);
+  g_unlink (png);
+  return g_strdup (g_strstrip (out));
+}
+
 /* An intact bundle opens read-only: the bar shows the fingerprint and
  * digest `shenbao verify --json` reports; no control takes a change, an
  * edit that reaches a control anyway changes nothing and saves nothing;
@@ -433,6 +646,27 @@ test_read_only (void)
   g_assert_cmpuint (census.open_buttons, ==, 4);
   g_assert_cmpuint (census.changers, ==, 0);
 
+  /* the review step shows the verdict of the check run now, before it is
+   * visited, and says what it is: the signed application checked again */
+  {
+    GtkWidget *review = find_descendant (wizard_widget, SB_TYPE_REVIEW_PAGE);
+    SbStepRow *review_row = find_step_row (wizard_widget, review);
+    const SbBundleReport *report = sb_bundle_view_get_report (view);
+
+    g_assert_nonnull (review_row);
+    g_assert_false (gtk_widget_get_mapped (review));
+    g_assert_true (report->revalidated);
+    g_test_message ("review step: %s", sb_step_state_to_string (sb_step_row_get_state (review_row)));
+    g_assert_cmpint (sb_step_row_get_state (review_row), ==, verdict_of (report->problems));
+    g_assert_true (has_label (review, _("The checks of the signed application, run again now with the call "
+                                        "definition the bundle carries, attached files included. The "
+                                        "acknowledgements are shown as they were signed and cannot be changed. "
+                                        "Activate a problem to go to its field.")));
+    g_assert_false (has_label (review, _("The same checks as “shenbao validate”, attached files included. "
+                                         "Errors block export; warnings never do — read them and acknowledge "
+                                         "them. Activate a problem to go to its field.")));
+  }
+
   /* edits that reach the controls anyway: undone, not in the draft */
   g_signal_connect (wizard, "changed", G_CALLBACK (count_cb), &changed);
   row = _sb_wizard_lookup_path (wizard, "$.values.project_name");
@@ -473,6 +707,21 @@ test_read_only (void)
   after = sb_draft_to_data (draft, NULL);
   g_assert_cmpstr (after, ==, data);
   g_assert_cmpuint (changed, ==, 0);
+
+  /* every value is reached by the keyboard, and Tab changes nothing */
+  {
+    guint pages = 0;
+    guint reached = tab_through_steps (window, wizard, &pages);
+
+    g_test_message ("%u values reached by Tab on %u steps", reached, pages);
+    g_assert_cmpuint (pages, >, 3);
+    g_assert_cmpuint (reached, >, census.texts);
+    spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+    g_free (after);
+    after = sb_draft_to_data (draft, NULL);
+    g_assert_cmpstr (after, ==, data);
+    g_assert_cmpuint (changed, ==, 0);
+  }
 
   /* the steps still go; the review is the check run now */
   g_signal_connect (wizard, "step-changed", G_CALLBACK (count_cb), &steps);
@@ -538,6 +787,24 @@ test_read_only (void)
     g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
     /* the same application as the bundle */
     g_assert_cmpstr (sb_export_box_get_digest (box), ==, digest);
+    /* and its verified signer: the QR code carries the key, as when the
+     * PDF is exported with the bundle (docs/pdf.md) */
+    g_assert_cmpstr (sb_export_box_get_fingerprint (box), ==, fingerprint);
+    {
+      g_autofree char *payload = read_qr (pdf);
+      g_auto(GStrv) fields = g_strsplit (payload, ";", -1);
+      const char *key = NULL, *qr_digest = NULL;
+
+      g_test_message ("QR: %s", payload);
+      g_assert_cmpstr (fields[0], ==, "SHENBAO:1");
+      for (guint i = 1; fields[i] != NULL; i++)
+        if (g_str_has_prefix (fields[i], "key="))
+          key = fields[i] + strlen ("key=");
+        else if (g_str_has_prefix (fields[i], "digest="))
+          qr_digest = fields[i] + strlen ("digest=");
+      g_assert_cmpstr (qr_digest, ==, digest);
+      g_assert_cmpstr (key, ==, fingerprint);
+    }
   }
   spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_free (after);
