@@ -29,6 +29,7 @@
 #include "sb-table-editor.h"
 #include "sb-window.h"
 #include "sb-wizard-private.h"
+#include "sb-test-gtk.h"
 
 #define SHENBAO BUILD_DIR "/app/shenbao"
 
@@ -37,26 +38,6 @@ static char *root;        /* XDG_DATA_HOME of this run */
 static char *work;        /* the bundles and what the CLI extracts */
 static char *bundle_path; /* of resources/samples/nantong-2023-qianzhan.json */
 static char *tmp;         /* TMPDIR of this run: the private folders go there */
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autofree char *quoted = g_shell_quote (path);
-  g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
-
-  g_assert_cmpint (system (command), ==, 0);
-}
 
 /* Runs the built shenbao; returns its stdout, asserting its exit status. */
 static char *
@@ -159,7 +140,7 @@ open_through_app (const char *path)
       g_assert_cmpint (g_get_monotonic_time (), <, end);
       g_main_context_iteration (NULL, TRUE);
     }
-  spin (50);
+  sb_test_spin (50);
   return window;
 }
 
@@ -167,7 +148,7 @@ static void
 close_window (SbWindow *window)
 {
   gtk_window_close (GTK_WINDOW (window));
-  spin (50);
+  sb_test_spin (50);
 }
 
 static AdwMessageDialog *
@@ -253,38 +234,6 @@ take_census (GtkWidget *widget,
     take_census (child, wizard, census);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_action_button (GtkWidget  *widget,
-                    const char *action)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_action_button (child, action);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 count_cb (gpointer  instance,
           guint    *count)
@@ -297,7 +246,7 @@ count_cb (gpointer  instance,
 static guint
 try_acknowledgements (SbWizard *wizard)
 {
-  GtkWidget *review = find_descendant (GTK_WIDGET (wizard), SB_TYPE_REVIEW_PAGE);
+  GtkWidget *review = sb_test_find_descendant (GTK_WIDGET (wizard), SB_TYPE_REVIEW_PAGE);
   GPtrArray *rows = sb_review_page_get_rows (SB_REVIEW_PAGE (review));
   SbDraft *draft = sb_wizard_get_draft (wizard);
   g_autofree char *before = sb_draft_to_data (draft, NULL);
@@ -306,18 +255,18 @@ try_acknowledgements (SbWizard *wizard)
 
   for (guint i = 0; i < rows->len; i++)
     {
-      GtkWidget *check = find_descendant (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON);
+      GtkWidget *check = sb_test_find_descendant (g_ptr_array_index (rows, i), GTK_TYPE_CHECK_BUTTON);
 
       if (check == NULL)
         continue;
       found++;
       g_assert_false (gtk_widget_is_sensitive (check));
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), !gtk_check_button_get_active (GTK_CHECK_BUTTON (check)));
-      spin (0);
+      sb_test_spin (0);
       /* the list is rebuilt: look again */
       rows = sb_review_page_get_rows (SB_REVIEW_PAGE (review));
     }
-  spin (SB_WIZARD_CHECK_DELAY_MS);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS);
   after = sb_draft_to_data (draft, NULL);
   g_assert_cmpstr (after, ==, before);
   return found;
@@ -330,42 +279,6 @@ file_text (const char *path)
 
   g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
   return text;
-}
-
-static void
-save_screenshot (GtkWidget  *window,
-                 const char *name)
-{
-  const char *base = g_getenv ("SHENBAO_SCREENSHOTS");
-  g_autofree char *folder = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
-
-  if (base == NULL)
-    return;
-  folder = g_build_filename (base, sb_prefer_chinese () ? "zh_CN" : "en", NULL);
-  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
-  path = g_build_filename (folder, name, NULL);
-  for (guint i = 0; i < 3; i++)
-    {
-      spin (30);
-      gtk_test_widget_wait_for_draw (window);
-    }
-  width = gtk_widget_get_width (window);
-  height = gtk_widget_get_height (window);
-  paintable = gtk_widget_paintable_new (window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
 }
 
 static gboolean
@@ -524,12 +437,12 @@ tab_through_steps (SbWindow *window,
           reached++;
         }
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.next", NULL));
-      spin (0);
+      sb_test_spin (0);
     }
   for (guint i = 0; i < *pages; i++)
     {
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (wizard), "wizard.previous", NULL));
-      spin (0);
+      sb_test_spin (0);
     }
   return reached;
 }
@@ -649,7 +562,7 @@ test_read_only (void)
   /* the review step shows the verdict of the check run now, before it is
    * visited, and says what it is: the signed application checked again */
   {
-    GtkWidget *review = find_descendant (wizard_widget, SB_TYPE_REVIEW_PAGE);
+    GtkWidget *review = sb_test_find_descendant (wizard_widget, SB_TYPE_REVIEW_PAGE);
     SbStepRow *review_row = find_step_row (wizard_widget, review);
     const SbBundleReport *report = sb_bundle_view_get_report (view);
 
@@ -673,7 +586,7 @@ test_read_only (void)
   g_assert_nonnull (row);
   name_before = g_strdup (sb_value_get_string (sb_draft_get_value (draft, "project_name")));
   sb_field_row_set_text (SB_FIELD_ROW (row), "改过的名称");
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (sb_field_row_get_editor (SB_FIELD_ROW (row)))), ==, name_before);
   row = _sb_wizard_lookup_path (wizard, "$.values.research_content");
   sb_field_row_set_text (SB_FIELD_ROW (row), "");
@@ -703,7 +616,7 @@ test_read_only (void)
     g_assert_false (sb_attachment_slot_add_file (SB_ATTACHMENT_SLOT (slot), extra, &error));
     g_assert_nonnull (error);
   }
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   after = sb_draft_to_data (draft, NULL);
   g_assert_cmpstr (after, ==, data);
   g_assert_cmpuint (changed, ==, 0);
@@ -716,7 +629,7 @@ test_read_only (void)
     g_test_message ("%u values reached by Tab on %u steps", reached, pages);
     g_assert_cmpuint (pages, >, 3);
     g_assert_cmpuint (reached, >, census.texts);
-    spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+    sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
     g_free (after);
     after = sb_draft_to_data (draft, NULL);
     g_assert_cmpstr (after, ==, data);
@@ -726,13 +639,13 @@ test_read_only (void)
   /* the steps still go; the review is the check run now */
   g_signal_connect (wizard, "step-changed", G_CALLBACK (count_cb), &steps);
   g_assert_true (gtk_widget_activate_action (wizard_widget, "wizard.next", NULL));
-  spin (0);
+  sb_test_spin (0);
   g_assert_cmpuint (steps, ==, 1);
-  save_screenshot (GTK_WIDGET (window), "bundle-open-step.png");
+  sb_test_save_screenshot (GTK_WIDGET (window), "bundle-open-step.png");
   g_assert_true (gtk_widget_activate_action (wizard_widget, "wizard.review", NULL));
-  spin (0);
+  sb_test_spin (0);
   {
-    GtkWidget *review = find_descendant (wizard_widget, SB_TYPE_REVIEW_PAGE);
+    GtkWidget *review = sb_test_find_descendant (wizard_widget, SB_TYPE_REVIEW_PAGE);
     const SbBundleReport *report = sb_bundle_view_get_report (view);
     SbExportBox *box = sb_review_page_get_exporter (SB_REVIEW_PAGE (review));
     GPtrArray *rows = sb_review_page_get_rows (SB_REVIEW_PAGE (review));
@@ -747,21 +660,21 @@ test_read_only (void)
     take_census (review, wizard_widget, &review_census);
 
     /* the PDF: yes; the bundle again: no */
-    g_assert_false (shown (find_action_button (GTK_WIDGET (box), "export.bundle"), GTK_WIDGET (box)));
-    g_assert_false (shown (find_action_button (GTK_WIDGET (box), "export.both"), GTK_WIDGET (box)));
+    g_assert_false (shown (sb_test_find_action_button (GTK_WIDGET (box), "export.bundle"), GTK_WIDGET (box)));
+    g_assert_false (shown (sb_test_find_action_button (GTK_WIDGET (box), "export.both"), GTK_WIDGET (box)));
     {
       g_autofree char *again = g_build_filename (work, "signed-again.shenbao.json", NULL);
 
       gtk_widget_activate_action (GTK_WIDGET (box), "export.bundle", "s", again);
-      spin (0);
+      sb_test_spin (0);
       g_assert_false (sb_export_box_get_busy (box));
       g_assert_null (find_message_dialog ());
       g_assert_false (g_file_test (again, G_FILE_TEST_EXISTS));
     }
-    save_screenshot (GTK_WIDGET (window), "bundle-open-review.png");
-    g_assert_true (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (box), "export.pdf")));
+    sb_test_save_screenshot (GTK_WIDGET (window), "bundle-open-review.png");
+    g_assert_true (gtk_widget_get_sensitive (sb_test_find_action_button (GTK_WIDGET (box), "export.pdf")));
     gtk_widget_activate_action (GTK_WIDGET (box), "export.pdf", "s", pdf);
-    spin (0);
+    sb_test_spin (0);
     {
       AdwMessageDialog *dialog = find_message_dialog ();
 
@@ -775,13 +688,13 @@ test_read_only (void)
     {
       gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
 
-      spin (0);
+      sb_test_spin (0);
       while (sb_export_box_get_busy (box))
         {
           g_assert_cmpint (g_get_monotonic_time (), <, end);
           g_main_context_iteration (NULL, TRUE);
         }
-      spin (0);
+      sb_test_spin (0);
     }
     g_assert_null (find_message_dialog ());
     g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
@@ -806,7 +719,7 @@ test_read_only (void)
       g_assert_cmpstr (key, ==, fingerprint);
     }
   }
-  spin (SB_WIZARD_CHECK_DELAY_MS + 100);
+  sb_test_spin (SB_WIZARD_CHECK_DELAY_MS + 100);
   g_free (after);
   after = sb_draft_to_data (draft, NULL);
   g_assert_cmpstr (after, ==, data);
@@ -824,7 +737,7 @@ test_read_only (void)
 
   /* closing the view removes its folder */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-start", NULL));
-  spin (0);
+  sb_test_spin (0);
   g_assert_null (sb_window_get_bundle_view (window));
   g_assert_null (sb_window_get_wizard (window));
   g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
@@ -894,7 +807,7 @@ test_tampered (void)
 
     g_assert_true (g_str_has_prefix (body, reason));
   }
-  save_screenshot (GTK_WIDGET (dialog), "bundle-open-refused.png");
+  sb_test_save_screenshot (GTK_WIDGET (dialog), "bundle-open-refused.png");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_null (sb_window_get_wizard (window));
   g_assert_null (sb_window_get_bundle_view (window));
@@ -930,7 +843,7 @@ test_tampered (void)
   }
   while (sb_window_is_opening (window))
     g_main_context_iteration (NULL, TRUE);
-  spin (0);
+  sb_test_spin (0);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "renamed.json"));
@@ -1054,7 +967,7 @@ check_copy (const char *bundle,
   }
   /* the button, as a person clicks it (GtkButton's activation takes 250 ms) */
   g_assert_true (gtk_widget_activate (sb_bundle_bar_get_copy_button (SB_BUNDLE_BAR (sb_window_get_bundle_bar (window)))));
-  spin (400);
+  sb_test_spin (400);
   g_assert_null (find_message_dialog ());
 
   /* opened, editable, saved by the autosaver; the bundle's folder gone */
@@ -1092,7 +1005,7 @@ check_copy (const char *bundle,
 
   /* listed on the start page under its title */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-start", NULL));
-  spin (0);
+  sb_test_spin (0);
   g_assert_nonnull (find_draft_row (window, expected_title));
   close_window (window);
 }
@@ -1126,9 +1039,9 @@ test_not_built_in (void)
   g_assert_cmpstr (sb_bundle_bar_get_definition (bar), ==,
                    _("not built in: the bundle’s own definition, used as it is"));
   g_assert_true (gtk_widget_activate_action (wizard, "wizard.review", NULL));
-  spin (0);
+  sb_test_spin (0);
   g_assert_cmpuint (try_acknowledgements (SB_WIZARD (wizard)), >, 0);
-  save_screenshot (GTK_WIDGET (window), "bundle-open-not-built-in.png");
+  sb_test_save_screenshot (GTK_WIDGET (window), "bundle-open-not-built-in.png");
   close_window (window);
 
   g_assert_null (sb_catalog_lookup (catalog, "bundle-example", 1));
@@ -1184,8 +1097,8 @@ main (int    argc,
   g_object_unref (app);
   /* every private folder was removed */
   g_assert_cmpuint (count_private_folders (), ==, 0);
-  remove_tree (root);
-  remove_tree (work);
-  remove_tree (tmp);
+  sb_test_remove_tree (root);
+  sb_test_remove_tree (work);
+  sb_test_remove_tree (tmp);
   return status;
 }

@@ -13,17 +13,9 @@
 
 #include "sb-bundle-view.h"
 #include "sb-error.h"
+#include "sb-test-util.h"
 
 static char *folder;  /* this run's files */
-
-static void
-remove_tree (const char *path)
-{
-  g_autofree char *quoted = g_shell_quote (path);
-  g_autofree char *command = g_strdup_printf ("rm -rf %s", quoted);
-
-  g_assert_cmpint (system (command), ==, 0);
-}
 
 static SbCatalog *
 example_catalog (void)
@@ -298,7 +290,7 @@ main (int    argc,
   g_test_add_func ("/bundle-view/tampered", test_tampered);
   g_test_add_func ("/bundle-view/copy", test_copy);
   status = g_test_run ();
-  remove_tree (folder);
+  sb_test_remove_tree (folder);
   g_free (folder);
   return status;
 }
