@@ -4,9 +4,7 @@
  */
 #include "config.h"
 
-#include <ftw.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -31,22 +29,13 @@ struct _SbBundleView
 
 G_DEFINE_FINAL_TYPE (SbBundleView, sb_bundle_view, G_TYPE_OBJECT)
 
-static int
-remove_entry (const char        *path,
-              const struct stat *st,
-              int                type,
-              struct FTW        *ftw)
-{
-  return remove (path);
-}
-
 static void
 remove_tree (GFile *folder)
 {
   const char *path = g_file_peek_path (folder);
 
   if (path != NULL)
-    nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    sb_storage_remove_tree (path);
 }
 
 void

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -1722,21 +1721,6 @@ revalidate (SbBundleReport *report,
 
 /* Verify and extract */
 
-static int
-remove_entry (const char        *path,
-              const struct stat *st,
-              int                type,
-              struct FTW        *ftw)
-{
-  return remove (path);
-}
-
-static void
-remove_tree (const char *path)
-{
-  nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static SbBundleReport *
 inspect (GFile       *bundle,
          SbKey       *trusted,
@@ -1829,7 +1813,7 @@ sb_bundle_verify (GFile        *bundle,
       return report;
     }
   report = inspect (bundle, trusted, work, NULL);
-  remove_tree (work);
+  sb_storage_remove_tree (work);
   return report;
 }
 
@@ -1932,7 +1916,7 @@ sb_bundle_extract (GFile            *bundle,
       ok = moved && sb_draft_save (draft, draft_file, error);
     }
 
-  remove_tree (work);
+  sb_storage_remove_tree (work);
   if (report_out != NULL)
     *report_out = g_steal_pointer (&report);
   return ok;

@@ -7,6 +7,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -224,4 +226,21 @@ sb_storage_finish (const char *path)
 {
   sync_directory (path);
   remove_stale_temps (path);
+}
+
+static int
+remove_entry (const char        *path,
+              const struct stat *st,
+              int                type,
+              struct FTW        *ftw)
+{
+  return remove (path);
+}
+
+void
+sb_storage_remove_tree (const char *path)
+{
+  g_return_if_fail (path != NULL);
+
+  nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
