@@ -294,6 +294,12 @@ label_editor (SbFieldRow *self,
   gtk_accessible_update_relation (GTK_ACCESSIBLE (editor),
                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY, self->title_label, NULL,
                                   -1);
+  /* the button inside a drop-down is what takes the focus: GTK 4.8 leaves
+   * it unnamed (its class name is what a screen reader gets) */
+  if (GTK_IS_DROP_DOWN (editor) && gtk_widget_get_first_child (editor) != NULL)
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (gtk_widget_get_first_child (editor)),
+                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY, self->title_label, NULL,
+                                    -1);
   if (gtk_widget_get_visible (GTK_WIDGET (self->help_label)))
     gtk_accessible_update_relation (GTK_ACCESSIBLE (editor),
                                     GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, self->help_label, NULL,
