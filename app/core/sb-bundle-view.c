@@ -83,6 +83,9 @@ sb_bundle_view_is_bundle (GFile *file)
 
   if (name != NULL && g_str_has_suffix (name, SB_BUNDLE_VIEW_SUFFIX))
     return TRUE;
+  /* called on the main thread: a FIFO or a device would block it */
+  if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) != G_FILE_TYPE_REGULAR)
+    return FALSE;
   stream = g_file_read (file, NULL, NULL);
   if (stream == NULL ||
       !g_input_stream_read_all (G_INPUT_STREAM (stream), head, SNIFF_BYTES, &length, NULL, NULL))
@@ -209,9 +212,14 @@ ensure_call (SbBundleView *self,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!sb_storage_write_atomic (target, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error) ||
-      !sb_catalog_add_path (catalog, target, SB_ORIGIN_USER, error))
+  if (!sb_storage_write_atomic (target, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
     return FALSE;
+  if (!sb_catalog_add_path (catalog, target, SB_ORIGIN_USER, error))
+    {
+      /* not left behind to block the next attempt */
+      g_file_delete (target, NULL, NULL);
+      return FALSE;
+    }
   *added = TRUE;
   return TRUE;
 }
@@ -232,6 +240,8 @@ sb_bundle_view_copy_to_store (SbBundleView  *self,
   g_return_val_if_fail (SB_IS_BUNDLE_VIEW (self), NULL);
   g_return_val_if_fail (SB_IS_DRAFT_STORE (store), NULL);
 
+  if (added_call != NULL)
+    *added_call = FALSE;
   if (self->folder == NULL)
     {
       g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: the bundle is closed"), self->report->file);

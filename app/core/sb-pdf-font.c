@@ -28,6 +28,7 @@
 struct _SbPdfFont {
   char         *path;
   int           face_index;
+  gboolean      collection;  /* a TrueType collection (ttcf), whatever its name */
   hb_face_t    *face;
   hb_font_t    *hb_font;
   guint         units_per_em;
@@ -117,9 +118,19 @@ sb_pdf_font_open (const char  *path,
   if (blob == NULL)
     {
       int saved_errno = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s", path, g_strerror (saved_errno));
+
+      if (saved_errno == 0)
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, _("%s: cannot be read as a font file"), path);
+      else
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno), "%s: %s", path, g_strerror (saved_errno));
       return NULL;
     }
+  {
+    unsigned int length = 0;
+    const char *data = hb_blob_get_data (blob, &length);
+
+    self->collection = length >= 4 && memcmp (data, "ttcf", 4) == 0;
+  }
   if (face_index < 0 || (guint) face_index >= hb_face_count (blob))
     {
       hb_blob_destroy (blob);
@@ -198,7 +209,7 @@ sb_pdf_font_attach (SbPdfFont  *self,
 {
   const char *name;
 
-  if (g_str_has_suffix (self->path, ".ttc") || g_str_has_suffix (self->path, ".TTC"))
+  if (self->collection)
     name = HPDF_LoadTTFontFromFile2 (doc, self->path, self->face_index, HPDF_TRUE);
   else
     name = HPDF_LoadTTFontFromFile (doc, self->path, HPDF_TRUE);
@@ -396,19 +407,14 @@ write_widths (SbPdfFont *self,
 
 /* The font program: HarfBuzz's subsetter keeps the glyphs drawn, .notdef
  * and the components of composite glyphs, numbered anew from 0 in their
- * old order (no RETAIN_GIDS), and drops what a CIDFontType2 does not use:
- * the cmap (the CIDToGIDMap maps CIDs to glyphs), glyph names, the name
- * table, hinting, layout and vertical tables. */
-static const hb_tag_t dropped_tables[] = {
-  HB_TAG ('c', 'm', 'a', 'p'), HB_TAG ('p', 'o', 's', 't'), HB_TAG ('n', 'a', 'm', 'e'),
-  HB_TAG ('G', 'S', 'U', 'B'), HB_TAG ('G', 'P', 'O', 'S'), HB_TAG ('G', 'D', 'E', 'F'),
-  HB_TAG ('B', 'A', 'S', 'E'), HB_TAG ('J', 'S', 'T', 'F'), HB_TAG ('M', 'A', 'T', 'H'),
-  HB_TAG ('k', 'e', 'r', 'n'), HB_TAG ('v', 'h', 'e', 'a'), HB_TAG ('v', 'm', 't', 'x'),
-  HB_TAG ('V', 'O', 'R', 'G'), HB_TAG ('g', 'a', 's', 'p'), HB_TAG ('h', 'd', 'm', 'x'),
-  HB_TAG ('L', 'T', 'S', 'H'), HB_TAG ('V', 'D', 'M', 'X'), HB_TAG ('P', 'C', 'L', 'T'),
-  HB_TAG ('D', 'S', 'I', 'G'), HB_TAG ('E', 'B', 'D', 'T'), HB_TAG ('E', 'B', 'L', 'C'),
-  HB_TAG ('E', 'B', 'S', 'C'), HB_TAG ('m', 'o', 'r', 'x'), HB_TAG ('m', 'o', 'r', 't'),
-  HB_TAG ('k', 'e', 'r', 'x'), HB_TAG ('f', 'e', 'a', 't'), HB_TAG ('m', 'e', 't', 'a'),
+ * old order (no RETAIN_GIDS), and only the tables a CIDFontType2 uses: no
+ * cmap (the CIDToGIDMap maps CIDs to glyphs), glyph names, name table,
+ * hinting, layout, colour, variation or vertical tables, whatever font
+ * --font names. */
+static const hb_tag_t kept_tables[] = {
+  HB_TAG ('h', 'e', 'a', 'd'), HB_TAG ('h', 'h', 'e', 'a'), HB_TAG ('m', 'a', 'x', 'p'),
+  HB_TAG ('O', 'S', '/', '2'), HB_TAG ('h', 'm', 't', 'x'), HB_TAG ('l', 'o', 'c', 'a'),
+  HB_TAG ('g', 'l', 'y', 'f'),
 };
 
 static hb_subset_plan_t *
@@ -425,8 +431,10 @@ subset_plan (SbPdfFont *self)
   for (guint cid = CID_FIRST; cid <= last_cid (self); cid++)
     hb_set_add (glyphs, glyph_id (self, char_of (self, cid)));
   drop = hb_subset_input_set (input, HB_SUBSET_SETS_DROP_TABLE_TAG);
-  for (guint i = 0; i < G_N_ELEMENTS (dropped_tables); i++)
-    hb_set_add (drop, dropped_tables[i]);
+  hb_set_clear (drop);
+  hb_set_invert (drop);
+  for (guint i = 0; i < G_N_ELEMENTS (kept_tables); i++)
+    hb_set_del (drop, kept_tables[i]);
   hb_subset_input_set_flags (input, HB_SUBSET_FLAGS_NO_HINTING);
   plan = hb_subset_plan_create_or_fail (self->face, input);
   hb_subset_input_destroy (input);
