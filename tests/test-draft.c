@@ -16,7 +16,9 @@
 #include "sb-catalog.h"
 #include "sb-draft.h"
 #include "sb-json.h"
+#include "sb-storage.h"
 #include "sb-validator.h"
+#include "sb-test-util.h"
 
 static SbCatalog *catalog;
 
@@ -410,6 +412,41 @@ test_unwritable_folder (void)
   g_assert_nonnull (strstr (error->message, "/proc/shenbao-cannot-write-here.json: could not be saved"));
 }
 
+/* A file that must be new (a key's backup) is never replaced, and a
+ * refused write leaves neither a changed file nor a temporary one. */
+static void
+test_create_never_replaces (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *folder = g_dir_make_tmp ("shenbao-create-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GDir) dir = NULL;
+  GStatBuf st;
+  guint entries = 0;
+
+  g_assert_no_error (error);
+  path = g_build_filename (folder, "ed25519.pem.bak", NULL);
+  file = g_file_new_for_path (path);
+  g_assert_true (sb_storage_create_atomic (file, "first", 5, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  g_assert_false (sb_storage_create_atomic (file, "second", 6, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "first");
+
+  dir = g_dir_open (folder, 0, NULL);
+  while (g_dir_read_name (dir) != NULL)
+    entries++;
+  g_assert_cmpuint (entries, ==, 1);
+  sb_test_remove_tree (folder);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -435,6 +472,7 @@ main (int    argc,
   g_test_add_func ("/draft/round-trip", test_round_trip);
   g_test_add_func ("/draft/full-disk-keeps-old-file", test_full_disk_keeps_old_file);
   g_test_add_func ("/draft/unwritable-folder", test_unwritable_folder);
+  g_test_add_func ("/draft/create-never-replaces", test_create_never_replaces);
 
   status = g_test_run ();
   g_object_unref (catalog);

@@ -457,12 +457,15 @@ keep_backup (GFile   *file,
       g_autofree char *name = n == 1 ? g_strdup_printf ("%s.%s.bak", base, stamp)
                                      : g_strdup_printf ("%s.%s-%u.bak", base, stamp, n);
       g_autoptr(GFile) backup = g_file_get_child (folder, name);
+      g_autoptr(GError) local_error = NULL;
 
-      if (g_file_query_exists (backup, NULL))
-        continue;
-      if (!sb_storage_write_atomic (backup, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), error))
-        return NULL;
-      return g_steal_pointer (&backup);
+      if (sb_storage_create_atomic (backup, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &local_error))
+        return g_steal_pointer (&backup);
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
     }
   {
     g_autofree char *name = g_file_get_parse_name (file);

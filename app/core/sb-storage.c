@@ -141,11 +141,12 @@ save_failed (GError    **error,
  * personal data (ID numbers), so only the owner can read them. A save that
  * was killed leaves its temporary file; the next successful save of the
  * same file removes it. */
-gboolean
-sb_storage_write_atomic (GFile       *file,
-                         const char  *data,
-                         gsize        length,
-                         GError     **error)
+static gboolean
+write_file (GFile       *file,
+            const char  *data,
+            gsize        length,
+            gboolean     exclusive,
+            GError     **error)
 {
   const char *path = g_file_peek_path (file);
   g_autofree char *directory = NULL;
@@ -180,19 +181,45 @@ sb_storage_write_atomic (GFile       *file,
       return save_failed (error, path, saved_errno);
     }
 
-  if (g_rename (temp, path) != 0)
+  /* link() never replaces a file: the exclusive variant fails instead */
+  if (exclusive ? link (temp, path) != 0 : g_rename (temp, path) != 0)
     {
       int saved_errno = errno;
 
       close (fd);
       g_unlink (temp);
+      if (saved_errno == EEXIST)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("%s: exists already"), path);
+          return FALSE;
+        }
       return save_failed (error, path, saved_errno);
     }
+  if (exclusive)
+    g_unlink (temp);
   close (fd);
 
   sync_directory (path);
   remove_stale_temps (path);
   return TRUE;
+}
+
+gboolean
+sb_storage_write_atomic (GFile       *file,
+                         const char  *data,
+                         gsize        length,
+                         GError     **error)
+{
+  return write_file (file, data, length, FALSE, error);
+}
+
+gboolean
+sb_storage_create_atomic (GFile       *file,
+                          const char  *data,
+                          gsize        length,
+                          GError     **error)
+{
+  return write_file (file, data, length, TRUE, error);
 }
 
 int

@@ -13,6 +13,13 @@ gboolean sb_storage_write_atomic (GFile       *file,
                                   gsize        length,
                                   GError     **error);
 
+/* The same for a file that must not exist yet: it appears whole or not at
+ * all, and fails with G_IO_ERROR_EXISTS if @file exists (never replaced). */
+gboolean sb_storage_create_atomic (GFile       *file,
+                                   const char  *data,
+                                   gsize        length,
+                                   GError     **error);
+
 /* For writers that stream (the bundle export): a temporary file beside
  * @path, named and locked as sb_storage_write_atomic() does (mode 0600),
  * or -1 with errno set. The writer syncs it, renames it over @path, then
