@@ -209,10 +209,13 @@ sb_pdf_font_attach (SbPdfFont  *self,
 {
   const char *name;
 
+  /* not embedded by libharu, which would read the whole file (UMing's is
+   * 21 MB) into memory for every document and write it out again: the
+   * font program is HarfBuzz's subset, added by sb_pdf_font_finish */
   if (self->collection)
-    name = HPDF_LoadTTFontFromFile2 (doc, self->path, self->face_index, HPDF_TRUE);
+    name = HPDF_LoadTTFontFromFile2 (doc, self->path, self->face_index, HPDF_FALSE);
   else
-    name = HPDF_LoadTTFontFromFile (doc, self->path, HPDF_TRUE);
+    name = HPDF_LoadTTFontFromFile (doc, self->path, HPDF_FALSE);
   if (name != NULL)
     {
       HPDF_FontDef def = HPDF_GetFontDef (doc, name);
@@ -344,14 +347,37 @@ write_to_unicode (SbPdfFont *self,
 }
 
 /* the CIDToGIDMap: each CID's glyph id in the subset font program */
-static void
-write_cid_to_gid (SbPdfFont    *self,
-                  HPDF_Dict     stream_dict,
+static HPDF_Dict
+new_stream (HPDF_Font font)
+{
+  HPDF_FontAttr fa = (HPDF_FontAttr) font->attr;
+  HPDF_Dict stream = HPDF_DictStream_New (font->mmgr, fa->xref);
+
+  if (stream != NULL)
+    stream->filter = font->filter;
+  return stream;
+}
+
+/* the CIDToGIDMap: each CID's glyph id in the subset font program (libharu
+ * makes none for a font it does not embed) */
+static gboolean
+write_cid_to_gid (SbPdfFont      *self,
+                  HPDF_FontAttr   fa,
                   const hb_map_t *old_to_new)
 {
   gsize size = 2 * ((gsize) last_cid (self) + 1);
   g_autofree guint8 *map = g_malloc0 (size);
+  HPDF_Dict stream_dict = fa->map_stream;
 
+  if (stream_dict != NULL)
+    HPDF_MemStream_FreeData (stream_dict->stream);
+  else
+    {
+      stream_dict = new_stream (self->font);
+      if (stream_dict == NULL || HPDF_Dict_Add (fa->descendant_font, "CIDToGIDMap", stream_dict) != HPDF_OK)
+        return FALSE;
+      fa->map_stream = stream_dict;
+    }
   for (guint cid = CID_FIRST; cid <= last_cid (self); cid++)
     {
       hb_codepoint_t gid = hb_map_get (old_to_new, glyph_id (self, char_of (self, cid)));
@@ -361,8 +387,7 @@ write_cid_to_gid (SbPdfFont    *self,
       map[2 * cid] = gid >> 8;
       map[2 * cid + 1] = gid & 0xFF;
     }
-  HPDF_MemStream_FreeData (stream_dict->stream);
-  HPDF_Stream_Write (stream_dict->stream, map, size);
+  return HPDF_Stream_Write (stream_dict->stream, map, size) == HPDF_OK;
 }
 
 static void
@@ -403,6 +428,35 @@ write_widths (SbPdfFont *self,
     }
   HPDF_Dict_Add (descendant, "W", w);
   HPDF_Dict_AddNumber (descendant, "DW", dw);
+}
+
+/* A subset's name starts with a tag of six capital letters and "+" (PDF
+ * 32000-1 9.6.4); libharu gives one only to fonts it embeds itself. The
+ * tag is taken from the characters kept, so the same text gives the same
+ * bytes and different subsets of one font get different names. */
+static gboolean
+tag_subset_name (SbPdfFont     *self,
+                 HPDF_FontAttr  fa)
+{
+  HPDF_TTFontDefAttr ta = (HPDF_TTFontDefAttr) fa->fontdef->attr;
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize digest_len = sizeof digest;
+  char tag[8];
+
+  if (strlen (ta->base_font) + 7 > HPDF_LIMIT_MAX_NAME_LEN)
+    return FALSE;
+  g_checksum_update (sum, (const guchar *) ta->base_font, -1);
+  g_checksum_update (sum, (const guchar *) self->cid_to_char->data,
+                     self->cid_to_char->len * sizeof (gunichar));
+  g_checksum_get_digest (sum, digest, &digest_len);
+  for (guint i = 0; i < 6; i++)
+    tag[i] = 'A' + digest[i] % 26;
+  tag[6] = '+';
+  tag[7] = '\0';
+  memmove (ta->base_font + 7, ta->base_font, strlen (ta->base_font) + 1);
+  memcpy (ta->base_font, tag, 7);
+  return TRUE;
 }
 
 /* The font program: HarfBuzz's subsetter keeps the glyphs drawn, .notdef
@@ -446,13 +500,16 @@ write_font_file (SbPdfFont        *self,
                  HPDF_FontAttr     fa,
                  hb_subset_plan_t *plan)
 {
-  HPDF_Dict ff2 = fa->fontdef->descriptor ? HPDF_Dict_GetItem (fa->fontdef->descriptor, "FontFile2", HPDF_OCLASS_DICT) : NULL;
+  HPDF_Dict ff2;
   hb_face_t *subset;
   hb_blob_t *blob;
   const char *data;
   unsigned int length = 0;
 
-  if (ff2 == NULL || ff2->stream == NULL)
+  if (fa->fontdef->descriptor == NULL)
+    return FALSE;
+  ff2 = new_stream (self->font);
+  if (ff2 == NULL || HPDF_Dict_Add (fa->fontdef->descriptor, "FontFile2", ff2) != HPDF_OK)
     return FALSE;
   subset = hb_subset_plan_execute_or_fail (plan);
   if (subset == NULL)
@@ -461,7 +518,6 @@ write_font_file (SbPdfFont        *self,
   data = hb_blob_get_data (blob, &length);
   if (length > 0)
     {
-      HPDF_MemStream_FreeData (ff2->stream);
       HPDF_Stream_Write (ff2->stream, (const HPDF_BYTE *) data, length);
       HPDF_Dict_AddNumber (ff2, "Length1", length);
     }
@@ -499,20 +555,22 @@ sb_pdf_font_finish (SbPdfFont  *self,
     }
 
   write_to_unicode (self, fa->cmap_stream);
-  write_cid_to_gid (self, fa->map_stream, hb_subset_plan_old_to_new_glyph_mapping (plan));
+  written = write_cid_to_gid (self, fa, hb_subset_plan_old_to_new_glyph_mapping (plan));
   write_widths (self, fa->descendant_font);
 
   csi = HPDF_Dict_GetItem (fa->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
   if (csi != NULL)
     HPDF_Dict_Add (csi, "Ordering", HPDF_String_New (self->font->mmgr, "Identity", NULL));
 
-  /* libharu builds the FontDescriptor and its FontFile2 here (again, at
-   * no cost, when it saves); the font program is then replaced */
+  written = written && tag_subset_name (self, fa);
+
+  /* libharu builds the FontDescriptor here (again, at no cost, when it
+   * saves); the font program is added to it */
   if (self->font->before_write_fn != NULL)
     self->font->before_write_fn (self->font);
   if (fa->fontdef->descriptor != NULL)
     HPDF_Dict_AddNumber (fa->fontdef->descriptor, "CapHeight", fa->fontdef->cap_height);
-  written = write_font_file (self, fa, plan);
+  written = written && write_font_file (self, fa, plan);
   hb_subset_plan_destroy (plan);
   if (!written)
     {
