@@ -169,13 +169,22 @@ problem_row (SbReviewPage *self,
                                   severity_name (problem->severity), -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
 
-  if (problem->severity == SB_SEVERITY_WARNING && sb_call_find_rule (sb_draft_get_call (sb_wizard_get_draft (self->wizard)),
-                                                                      problem->code) != NULL)
+  if (problem->severity == SB_SEVERITY_WARNING && _sb_wizard_read_only (self->wizard))
+    {
+      /* a signed application's acknowledgements are read, not changed: as
+       * text in the row, which Tab reaches, not as a greyed-out tick */
+      GtkWidget *state = gtk_label_new (problem->acknowledged ? _("Acknowledged") : _("Not acknowledged"));
+
+      gtk_widget_add_css_class (state, problem->acknowledged ? "dim-label" : "warning");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
+    }
+  else if (problem->severity == SB_SEVERITY_WARNING &&
+           sb_call_find_rule (sb_draft_get_call (sb_wizard_get_draft (self->wizard)), problem->code) != NULL)
     {
       GtkWidget *check = gtk_check_button_new_with_label (_("Acknowledged"));
 
       gtk_check_button_set_active (GTK_CHECK_BUTTON (check), problem->acknowledged);
-      gtk_widget_set_sensitive (check, !_sb_wizard_read_only (self->wizard));
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
       g_object_set_data_full (G_OBJECT (check), "sb-rule", g_strdup (problem->code), g_free);
       g_signal_connect (check, "toggled", G_CALLBACK (acknowledge_toggled), self);
