@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,6 +23,7 @@
 #include "sb-validator.h"
 
 static char *tmpdir;
+static rlim_t file_size_limit;  /* of the next shenbao run, if not 0 */
 
 /* no fsync: thousands of small files are written */
 static gboolean
@@ -51,6 +54,18 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static const char *data_home;  /* XDG_DATA_HOME for the commands run; NULL: this process's */
 
+/* in the child: files may not grow beyond file_size_limit bytes; a write
+ * beyond it fails with EFBIG instead of killing the process */
+static void
+limit_file_size (gpointer user_data)
+{
+  struct rlimit limit = { file_size_limit, file_size_limit };
+
+  (void) user_data;
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+}
+
 static void
 run_argv (Run               *run,
           const char *const *argv)
@@ -63,6 +78,8 @@ run_argv (Run               *run,
   g_subprocess_launcher_set_cwd (launcher, tmpdir);
   if (data_home != NULL)
     g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data_home, TRUE);
+  if (file_size_limit != 0)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size, NULL, NULL);
   process = g_subprocess_launcher_spawnv (launcher, argv, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
@@ -893,6 +910,80 @@ test_key_commands (void)
   g_assert_nonnull (strstr (show.out, show_line));
 }
 
+static char *
+key_folder_listing (const char *home)
+{
+  g_autofree char *folder = g_build_filename (home, "shenbao", "keys", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+/* An import whose final save fails (here: the file size limit stops the
+ * passphrase-protected key, while the 119-byte backup of the old one fits)
+ * says so, leaves the key in use as it was and no backup of it behind. */
+static void
+test_key_import_save_fails (void)
+{
+  g_autofree char *home = in_tmp ("xdg-import-fails");
+  g_autofree char *first_path = in_tmp ("import-first.pem");
+  g_autofree char *second_path = in_tmp ("import-second.pem");
+  const char *gen_first[] = { "openssl", "genpkey", "-algorithm", "ed25519", "-out", first_path, NULL };
+  const char *gen_second[] = { "openssl", "genpkey", "-algorithm", "ed25519", "-out", second_path, NULL };
+  g_autoptr(GFile) first_file = g_file_new_for_path (first_path);
+  g_autoptr(GFile) key_file = g_file_new_build_filename (home, "shenbao", "keys", "ed25519.pem", NULL);
+  g_autoptr(SbKey) first = NULL;
+  g_autoptr(SbKey) in_use = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_auto(Run) gen1 = { 0 };
+  g_auto(Run) gen2 = { 0 };
+  g_auto(Run) imported = { 0 };
+  g_auto(Run) failed = { 0 };
+  g_auto(Run) again = { 0 };
+
+  run_argv (&gen1, gen_first);
+  g_assert_cmpint (gen1.status, ==, 0);
+  run_argv (&gen2, gen_second);
+  g_assert_cmpint (gen2.status, ==, 0);
+  write_text ("import-passphrase.txt", "correct horse\n");
+  data_home = home;
+  run_shenbao (&imported, "key", "import", first_path, NULL);
+  g_assert_cmpint (imported.status, ==, 0);
+  before = key_folder_listing (home);
+
+  file_size_limit = 200;
+  run_shenbao (&failed, "key", "import", "--replace", "--new-passphrase-file", "import-passphrase.txt",
+               second_path, NULL);
+  file_size_limit = 0;
+  g_test_message ("%s", failed.err);
+  g_assert_cmpint (failed.status, ==, 2);
+  g_assert_nonnull (strstr (failed.err, "the key in use is unchanged"));
+  g_assert_nonnull (strstr (failed.err, "ed25519.pem"));
+  after = key_folder_listing (home);
+  g_assert_cmpstr (after, ==, before);
+  first = sb_key_load_private (first_file, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  in_use = sb_key_load_private (key_file, NULL, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sb_key_equal (in_use, first));
+
+  /* without the limit the same import goes through: the limit was the cause */
+  run_shenbao (&again, "key", "import", "--replace", "--new-passphrase-file", "import-passphrase.txt",
+               second_path, NULL);
+  g_assert_cmpint (again.status, ==, 0);
+  g_assert_true (sb_key_file_is_encrypted (key_file));
+  data_home = NULL;
+}
+
 /* RFC 7638 section 3.1's example is RSA; this checks the thumbprint of an
  * Ed25519 key (RFC 8037 appendix A.3). */
 static void
@@ -1332,6 +1423,7 @@ main (int    argc,
   g_test_add_func ("/key/passphrase", test_passphrase);
   g_test_add_func ("/key/rfc8037-thumbprint", test_rfc8037_thumbprint);
   g_test_add_func ("/key/commands", test_key_commands);
+  g_test_add_func ("/key/import-save-fails", test_key_import_save_fails);
   g_test_add_func ("/key/passphrase-commands", test_passphrase_commands);
   g_test_add_func ("/bundle/export-failure-leaves-nothing", test_export_failure_leaves_nothing);
   g_test_add_func ("/bundle/export-attachment-changed", test_export_attachment_changed);

@@ -505,7 +505,14 @@ sb_key_import (GFile       *source,
         return NULL;
     }
   if (!sb_key_save (key, file, new_passphrase, error))
-    return NULL;
+    {
+      /* the save is atomic: the key in use is still there, unchanged, and
+       * a copy of it is not worth keeping */
+      if (kept != NULL)
+        g_file_delete (kept, NULL, NULL);
+      g_prefix_error (error, _("The key was not imported; the key in use is unchanged: "));
+      return NULL;
+    }
   if (backup != NULL)
     *backup = g_steal_pointer (&kept);
   return g_steal_pointer (&key);
