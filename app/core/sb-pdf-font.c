@@ -430,11 +430,23 @@ write_widths (SbPdfFont *self,
   HPDF_Dict_AddNumber (descendant, "DW", dw);
 }
 
+/* libharu failed while this font's objects were written (sb_pdf_writer
+ * checks the document before the fonts are finished, so the error is
+ * this font's) */
+static gboolean
+library_error (SbPdfFont  *self,
+               GError    **error)
+{
+  g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: the PDF library failed while embedding the font (error 0x%04lX)"),
+               self->path, (unsigned long) HPDF_GetError (self->doc));
+  return FALSE;
+}
+
 /* A subset's name starts with a tag of six capital letters and "+" (PDF
  * 32000-1 9.6.4); libharu gives one only to fonts it embeds itself. The
  * tag is taken from the characters kept, so the same text gives the same
  * bytes and different subsets of one font get different names. */
-static gboolean
+static void
 tag_subset_name (SbPdfFont     *self,
                  HPDF_FontAttr  fa)
 {
@@ -442,21 +454,20 @@ tag_subset_name (SbPdfFont     *self,
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   guint8 digest[32];
   gsize digest_len = sizeof digest;
-  char tag[8];
+  gsize name_len;
 
-  if (strlen (ta->base_font) + 7 > HPDF_LIMIT_MAX_NAME_LEN)
-    return FALSE;
   g_checksum_update (sum, (const guchar *) ta->base_font, -1);
   g_checksum_update (sum, (const guchar *) self->cid_to_char->data,
                      self->cid_to_char->len * sizeof (gunichar));
   g_checksum_get_digest (sum, digest, &digest_len);
+  /* a name is at most HPDF_LIMIT_MAX_NAME_LEN bytes: a very long one loses
+   * its end to make room for the tag */
+  name_len = MIN (strlen (ta->base_font), (gsize) HPDF_LIMIT_MAX_NAME_LEN - 7);
+  memmove (ta->base_font + 7, ta->base_font, name_len);
+  ta->base_font[7 + name_len] = '\0';
   for (guint i = 0; i < 6; i++)
-    tag[i] = 'A' + digest[i] % 26;
-  tag[6] = '+';
-  tag[7] = '\0';
-  memmove (ta->base_font + 7, ta->base_font, strlen (ta->base_font) + 1);
-  memcpy (ta->base_font, tag, 7);
-  return TRUE;
+    ta->base_font[i] = 'A' + digest[i] % 26;
+  ta->base_font[6] = '+';
 }
 
 /* The font program: HarfBuzz's subsetter keeps the glyphs drawn, .notdef
@@ -498,32 +509,36 @@ subset_plan (SbPdfFont *self)
 static gboolean
 write_font_file (SbPdfFont        *self,
                  HPDF_FontAttr     fa,
-                 hb_subset_plan_t *plan)
+                 hb_subset_plan_t *plan,
+                 GError          **error)
 {
   HPDF_Dict ff2;
-  hb_face_t *subset;
-  hb_blob_t *blob;
-  const char *data;
+  hb_face_t *subset = hb_subset_plan_execute_or_fail (plan);
+  hb_blob_t *blob = subset ? hb_face_reference_blob (subset) : NULL;
+  const char *data = NULL;
   unsigned int length = 0;
+  gboolean written;
 
-  if (fa->fontdef->descriptor == NULL)
-    return FALSE;
-  ff2 = new_stream (self->font);
-  if (ff2 == NULL || HPDF_Dict_Add (fa->fontdef->descriptor, "FontFile2", ff2) != HPDF_OK)
-    return FALSE;
-  subset = hb_subset_plan_execute_or_fail (plan);
-  if (subset == NULL)
-    return FALSE;
-  blob = hb_face_reference_blob (subset);
-  data = hb_blob_get_data (blob, &length);
-  if (length > 0)
+  if (blob != NULL)
+    data = hb_blob_get_data (blob, &length);
+  if (length == 0)
     {
-      HPDF_Stream_Write (ff2->stream, (const HPDF_BYTE *) data, length);
-      HPDF_Dict_AddNumber (ff2, "Length1", length);
+      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: HarfBuzz could not subset this font"), self->path);
+      written = FALSE;
     }
-  hb_blob_destroy (blob);
-  hb_face_destroy (subset);
-  return length > 0;
+  else
+    {
+      ff2 = fa->fontdef->descriptor ? new_stream (self->font) : NULL;
+      written = ff2 != NULL &&
+                HPDF_Dict_Add (fa->fontdef->descriptor, "FontFile2", ff2) == HPDF_OK &&
+                HPDF_Stream_Write (ff2->stream, (const HPDF_BYTE *) data, length) == HPDF_OK &&
+                HPDF_Dict_AddNumber (ff2, "Length1", length) == HPDF_OK;
+      if (!written)
+        library_error (self, error);
+    }
+  g_clear_pointer (&blob, hb_blob_destroy);
+  g_clear_pointer (&subset, hb_face_destroy);
+  return written;
 }
 
 gboolean
@@ -555,34 +570,24 @@ sb_pdf_font_finish (SbPdfFont  *self,
     }
 
   write_to_unicode (self, fa->cmap_stream);
-  written = write_cid_to_gid (self, fa, hb_subset_plan_old_to_new_glyph_mapping (plan));
   write_widths (self, fa->descendant_font);
-
   csi = HPDF_Dict_GetItem (fa->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
   if (csi != NULL)
     HPDF_Dict_Add (csi, "Ordering", HPDF_String_New (self->font->mmgr, "Identity", NULL));
-
-  written = written && tag_subset_name (self, fa);
-
+  tag_subset_name (self, fa);
   /* libharu builds the FontDescriptor here (again, at no cost, when it
    * saves); the font program is added to it */
   if (self->font->before_write_fn != NULL)
     self->font->before_write_fn (self->font);
   if (fa->fontdef->descriptor != NULL)
     HPDF_Dict_AddNumber (fa->fontdef->descriptor, "CapHeight", fa->fontdef->cap_height);
-  written = written && write_font_file (self, fa, plan);
-  hb_subset_plan_destroy (plan);
-  if (!written)
-    {
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: HarfBuzz could not subset this font"), self->path);
-      return FALSE;
-    }
 
-  if (HPDF_GetError (self->doc) != HPDF_OK)
-    {
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: the PDF library failed while embedding the font (error 0x%04lX)"),
-                   self->path, (unsigned long) HPDF_GetError (self->doc));
-      return FALSE;
-    }
-  return TRUE;
+  if (!write_cid_to_gid (self, fa, hb_subset_plan_old_to_new_glyph_mapping (plan)))
+    written = library_error (self, error);
+  else
+    written = write_font_file (self, fa, plan, error);
+  hb_subset_plan_destroy (plan);
+  if (written && HPDF_GetError (self->doc) != HPDF_OK)
+    written = library_error (self, error);
+  return written;
 }
