@@ -313,7 +313,7 @@ placeholder_for (SbFieldRow *self)
     {
     case SB_FIELD_MONEY:
       return sb_field_get_unit (self->field) == SB_MONEY_UNIT_WAN
-             ? _("Amount in 万元, e.g. 150 or 150.5")
+             ? _("Amount in 万元 (10,000 yuan), e.g. 150 or 150.5")
              : _("Amount in 元, e.g. 1500000");
     case SB_FIELD_DATE:
       return _("YYYY-MM-DD");
@@ -395,8 +395,16 @@ build_entry (SbFieldRow *self)
 
   if (type == SB_FIELD_MONEY)
     {
-      GtkWidget *unit = gtk_label_new (sb_field_get_unit (self->field) == SB_MONEY_UNIT_WAN ? "万元" : "元");
+      gboolean wan = sb_field_get_unit (self->field) == SB_MONEY_UNIT_WAN;
+      /* the unit as the form prints it, whatever the language; read out
+       * in the user's */
+      const char *printed = wan ? "万元" : "元";
+      const char *said = wan ? _("10,000 yuan") : _("yuan");
+      GtkWidget *unit = gtk_label_new (printed);
 
+      gtk_accessible_update_property (GTK_ACCESSIBLE (unit), GTK_ACCESSIBLE_PROPERTY_LABEL, said, -1);
+      if (!g_str_equal (said, printed))
+        gtk_widget_set_tooltip_text (unit, said);
       gtk_widget_add_css_class (unit, "dim-label");
       gtk_box_append (GTK_BOX (box), unit);
     }

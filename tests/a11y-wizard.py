@@ -52,11 +52,12 @@ def main():
                 app = find_app('wizard-viewer')
                 if app is None:
                     time.sleep(0.2)
-            print('1..3')
+            print('1..4')
             if app is None:
                 print('not ok 1 - the wizard is on the accessibility bus')
                 print('not ok 2 # skip')
                 print('not ok 3 # skip')
+                print('not ok 4 # skip')
                 return 1
             print('ok 1 - the wizard is on the accessibility bus')
             time.sleep(1)
@@ -76,7 +77,15 @@ def main():
             print('%s 3 - the R&D total in error has its message as description (%s)'
                   % ('ok' if ok3 else 'not ok',
                      [(n.getRoleName(), n.name, n.description) for n in described][:3]))
-            return 0 if ok and ok3 else 1
+            # the unit beside a money entry is printed 万元 as on the form, and
+            # read out in the user's language
+            units = [n for n in nodes if n.getRoleName() == 'label'
+                     and n.name in ('10,000 yuan', '万元')]
+            said = set(n.name for n in units)
+            ok4 = len(units) > 0 and said == {'10,000 yuan'}
+            print('%s 4 - money units are read as "10,000 yuan" (%d labels, names %s)'
+                  % ('ok' if ok4 else 'not ok', len(units), sorted(said)))
+            return 0 if ok and ok3 and ok4 else 1
         finally:
             proc.kill()
             proc.wait()
