@@ -250,7 +250,6 @@ main (int    argc,
       validate[i] = now_ms () - start;
     }
   {
-    g_autoptr(GPtrArray) problems = NULL;
     double start = now_ms (), core;
 
     for (guint i = 0; i < KEYSTROKES; i++)

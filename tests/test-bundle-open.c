@@ -966,6 +966,7 @@ check_copy (const char *bundle,
   SbDraft *copy;
   GtkWidget *row;
 
+  g_test_message ("shenbao extract: %s", out);
   g_assert_nonnull (sb_window_get_bundle_view (window));
   folder = g_file_get_path (sb_bundle_view_get_folder (sb_window_get_bundle_view (window)));
   {

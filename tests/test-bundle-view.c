@@ -200,8 +200,6 @@ test_copy (void)
   g_autoptr(GFile) added = g_file_new_build_filename (g_get_user_data_dir (), "shenbao", "forms", "bundle-example-1.json", NULL);
   g_autofree char *id = NULL;
   g_autofree char *title = NULL;
-  g_autofree char *original = NULL;
-  g_autofree char *copied = NULL;
   gboolean added_call = FALSE;
 
   g_assert_no_error (error);

@@ -316,6 +316,7 @@ test_show (void)
     g_autoptr(SbKey) key = sb_key_load_default (NULL, TRUE, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (key);
   }
   cli = cli_fingerprint (NULL);
   dialog = open_dialog ();
@@ -358,6 +359,7 @@ test_export (void)
     g_autoptr(SbKey) key = sb_key_load_default (NULL, TRUE, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (key);
   }
   dialog = open_dialog ();
   g_assert_nonnull (sb_key_dialog_get_fingerprint (dialog));
@@ -449,6 +451,7 @@ test_import (void)
     g_autoptr(SbKey) key = sb_key_load_default (NULL, TRUE, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (key);
   }
   before = read_bytes (path);
   dialog = open_dialog ();
@@ -562,6 +565,7 @@ test_import_errors (void)
     g_autoptr(SbKey) key = sb_key_load_default (NULL, TRUE, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (key);
   }
   dialog = open_dialog ();
   fingerprint = g_strdup (sb_key_dialog_get_fingerprint (dialog));
@@ -594,6 +598,7 @@ test_refused (void)
     g_autoptr(SbKey) key = sb_key_load_default (NULL, TRUE, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (key);
   }
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
   dialog = open_dialog ();
@@ -628,6 +633,7 @@ test_screenshots (void)
     g_autoptr(SbKey) key = sb_key_load_default (NULL, TRUE, &error);
 
     g_assert_no_error (error);
+    g_assert_nonnull (key);
   }
   dialog = open_dialog ();
   g_assert_nonnull (sb_key_dialog_get_fingerprint (dialog));

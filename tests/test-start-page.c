@@ -305,6 +305,7 @@ test_screenshot (Fixture       *fixture,
   g_autoptr(GPtrArray) rows = NULL;
 
   g_assert_no_error (error);
+  g_assert_nonnull (draft);
   sb_start_page_reload (fixture->page);
   gtk_test_widget_wait_for_draw (GTK_WIDGET (fixture->window));
   flush ();
