@@ -767,6 +767,22 @@ search_cb (GtkWidget  *widget,
     sb_start_page_focus_search (self->start_page);
 }
 
+/* Alt+Right and Alt+Left anywhere in the window, the header bar included
+ * (where the focus is when a draft opens): the wizard's next and previous
+ * step (its own bindings win while the focus is inside it). */
+static void
+step_cb (GtkWidget  *widget,
+         const char *action_name,
+         GVariant   *parameter)
+{
+  SbWindow *self = SB_WINDOW (widget);
+
+  if (self->wizard != NULL)
+    gtk_widget_activate_action (self->wizard,
+                                g_str_equal (action_name, "win.next-step") ? "wizard.next" : "wizard.previous",
+                                NULL);
+}
+
 /* Built when first asked for, not with every window (GtkApplication would
  * build gtk/help-overlay.ui eagerly): the start page appears sooner. */
 static void
@@ -893,6 +909,10 @@ sb_window_class_init (SbWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "win.open-draft", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Home, GDK_ALT_MASK, "win.show-start", NULL);
+  gtk_widget_class_install_action (widget_class, "win.next-step", NULL, step_cb);
+  gtk_widget_class_install_action (widget_class, "win.previous-step", NULL, step_cb);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, GDK_ALT_MASK, "win.next-step", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.previous-step", NULL);
 }
 
 /* A draft or a bundle dropped onto the window opens as if chosen. */

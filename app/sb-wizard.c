@@ -757,6 +757,8 @@ search_changed (SbWizard *self)
 static void
 search_activated (SbWizard *self)
 {
+  /* Enter typed within the entry's search delay: the text is searched now */
+  search_changed (self);
   if (self->search_target != NULL)
     {
       GtkWidget *target = self->search_target;
