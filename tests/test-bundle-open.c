@@ -650,6 +650,18 @@ test_read_only (void)
   sb_test_spin (0);
   g_assert_cmpuint (steps, ==, 1);
   sb_test_save_screenshot (GTK_WIDGET (window), "bundle-open-step.png");
+  /* nothing in the bar or the steps asks for more height than a laptop
+   * has (a Chinese text wrapped at one character a line once made the
+   * window grow off its screen) */
+  {
+    int minimum = 0;
+
+    gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, gtk_widget_get_width (GTK_WIDGET (window)),
+                        &minimum, NULL, NULL, NULL);
+    g_test_message ("the window needs %d px of height at its width", minimum);
+    /* a 1366×768 laptop screen, less a top bar */
+    g_assert_cmpint (minimum, <=, 700);
+  }
   g_assert_true (gtk_widget_activate_action (wizard_widget, "wizard.review", NULL));
   sb_test_spin (0);
   {
