@@ -346,7 +346,7 @@ write_to_unicode (SbPdfFont *self,
   HPDF_Stream_Write (stream_dict->stream, (const HPDF_BYTE *) cmap->str, cmap->len);
 }
 
-/* the CIDToGIDMap: each CID's glyph id in the subset font program */
+/* a stream of this font's, compressed as the document's streams are */
 static HPDF_Dict
 new_stream (HPDF_Font font)
 {
@@ -457,8 +457,13 @@ tag_subset_name (SbPdfFont     *self,
   gsize name_len;
 
   g_checksum_update (sum, (const guchar *) ta->base_font, -1);
-  g_checksum_update (sum, (const guchar *) self->cid_to_char->data,
-                     self->cid_to_char->len * sizeof (gunichar));
+  for (guint i = 0; i < self->cid_to_char->len; i++)
+    {
+      char utf8[8];
+      int n = g_unichar_to_utf8 (g_array_index (self->cid_to_char, gunichar, i), utf8);
+
+      g_checksum_update (sum, (const guchar *) utf8, n);
+    }
   g_checksum_get_digest (sum, digest, &digest_len);
   /* a name is at most HPDF_LIMIT_MAX_NAME_LEN bytes: a very long one loses
    * its end to make room for the tag */
