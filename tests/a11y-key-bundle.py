@@ -33,7 +33,8 @@ import time
 
 import pyatspi
 
-from sbatspi import Tap, find_app, registry_up, settle, text_of, tr, walk, in_session
+from sbatspi import (Tap, find_app, in_session, on_screen, registry_up, settle, strip_mnemonic,
+                     text_of, tr, walk)
 
 CONTROLS = {"push button", "toggle button", "entry", "text", "list item",
             "check box", "combo box", "radio button", "spin button",
@@ -41,21 +42,6 @@ CONTROLS = {"push button", "toggle button", "entry", "text", "list item",
             "password text"}
 APP_ID = "cn.shenbao.Shenbao"
 APP_PATH = "/cn/shenbao/Shenbao"
-
-
-def strip_mnemonic(text):
-    return text.replace("_", "", 1) if "_" in text else text
-
-
-def on_screen(node):
-    """Whether NODE takes room in its window: GTK 4.8 reports no SHOWING
-    state, and lists the pages of a stack that are not shown (the search
-    page of a preferences window, say) with an empty size."""
-    try:
-        extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-        return extents.width > 0 and extents.height > 0
-    except Exception:
-        return True
 
 
 def labels_of(node):

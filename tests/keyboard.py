@@ -24,7 +24,7 @@ import time
 
 import pyatspi
 
-from sbatspi import Tap, find_app, in_session, registry_up, settle, text_of, tr, walk
+from sbatspi import Tap, find_app, in_session, on_screen, registry_up, settle, strip_mnemonic, text_of, tr, walk
 
 SEARCHED_LABEL = "Total R&D investment"
 
@@ -76,17 +76,9 @@ def step_text(app):
         if role != "label":
             continue
         text = text_of(node) or name
-        if re.fullmatch(pattern, text) and showing(node):
+        if re.fullmatch(pattern, text) and on_screen(node):
             return text
     return None
-
-
-def showing(node):
-    try:
-        extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
-        return extents.width > 0 and extents.height > 0
-    except Exception:
-        return False
 
 
 def focused(app):
@@ -152,10 +144,10 @@ def main():
                   "the field's step is shown (%r)" % moved)
 
         press(window, "alt+Home")
-        calls_heading = tr("_Calls for Applications").replace("_", "", 1)
+        calls_heading = strip_mnemonic(tr("_Calls for Applications"))
         start = settle(lambda: [n for n in nodes_of(app) if n[1] == "label"
-                                and (text_of(n[0]) or n[2]).replace("_", "", 1) == calls_heading
-                                and showing(n[0])],
+                                and strip_mnemonic(text_of(n[0]) or n[2]) == calls_heading
+                                and on_screen(n[0])],
                        lambda found: bool(found))
         tap.check(bool(start) and step_text(app) is None,
                   "Alt+Home goes back to the start page (%r shown)" % calls_heading)

@@ -25,6 +25,21 @@ def tr(text):
     return catalogue.gettext(text)
 
 
+def strip_mnemonic(text):
+    return text.replace("_", "", 1) if "_" in text else text
+
+
+def on_screen(node):
+    """Whether NODE takes room in its window: GTK 4.8 reports no SHOWING
+    state, and lists the pages of a stack that are not shown (the search
+    page of a preferences window, say) with an empty size."""
+    try:
+        extents = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+        return extents.width > 0 and extents.height > 0
+    except Exception:
+        return True
+
+
 def find_app(name, seconds):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
