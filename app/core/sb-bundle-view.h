@@ -6,8 +6,9 @@
  * drafts folder, and its draft is loaded with the call definition the
  * bundle carries. The folder is removed when the view is closed or
  * finalized, and marked in use meanwhile: after a crash, the next view
- * opened (or the app's start) removes it (sb_work_folder_sweep). Nothing here writes to the draft: editing starts from a copy
- * in the drafts folder (sb_bundle_view_copy_to_store).
+ * opened (or the app's start) removes it (sb_work_folder_sweep). Nothing
+ * here writes to the draft: editing starts from a copy in the drafts
+ * folder (sb_bundle_view_copy_to_store).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
