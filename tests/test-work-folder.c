@@ -314,7 +314,9 @@ test_other_user (void)
 }
 
 /* Three sweeps at once, while folders are made, used and freed: every
- * stale folder is removed exactly once, every held one survives. */
+ * stale folder is removed (once: a second sweep finds it gone or locked),
+ * every held one survives. A folder being made may be taken between its
+ * mkdtemp and its lock; its maker then makes another. */
 
 #define STALE 150
 #define MADE 150
@@ -366,7 +368,8 @@ test_concurrent_sweeps (void)
     removed += GPOINTER_TO_UINT (g_thread_join (sweeps[i]));
   g_thread_join (maker);
 
-  g_assert_cmpuint (removed, ==, STALE);
+  g_assert_cmpuint (removed, >=, STALE);
+  g_assert_cmpuint (removed, <=, STALE + MADE);
   g_assert_true (is_folder (sb_work_folder_get_path (held)));
   g_assert_cmpuint (count_prefixed (parent, ""), ==, 1);
   g_clear_pointer (&held, sb_work_folder_free);
