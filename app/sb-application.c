@@ -10,10 +10,12 @@
 #include <glib/gi18n.h>
 
 #include "sb-application.h"
+#include "sb-bundle-view.h"
 #include "sb-cli.h"
 #include "sb-key-dialog.h"
 #include "sb-output.h"
 #include "sb-window.h"
+#include "sb-work-folder.h"
 
 struct _SbApplication
 {
@@ -120,6 +122,21 @@ find_settings (void)
   return schema != NULL ? g_settings_new_full (schema, NULL, NULL) : NULL;
 }
 
+/* The private folders of bundles opened, or verified, by a Shenbao that
+ * was killed or lost its power; in a worker, to keep the start quick. */
+static void
+sweep_work_folders (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  const char *tmp = g_get_tmp_dir ();
+  guint removed = sb_work_folder_sweep (tmp, SB_BUNDLE_VIEW_PREFIX) +
+                  sb_work_folder_sweep (tmp, SB_BUNDLE_VERIFY_PREFIX);
+
+  g_task_return_int (task, removed);
+}
+
 static void
 sb_application_startup (GApplication *application)
 {
@@ -127,7 +144,9 @@ sb_application_startup (GApplication *application)
   static const char *quit_accels[] = { "<Primary>q", NULL };
   static const char *help_accels[] = { "<Primary>question", NULL };
   g_autoptr(GFile) directory = sb_draft_store_get_default_directory ();
+  g_autoptr(GTask) sweep = g_task_new (NULL, NULL, NULL, NULL);
 
+  g_task_run_in_thread (sweep, sweep_work_folders);
   G_APPLICATION_CLASS (sb_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);

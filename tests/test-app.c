@@ -43,12 +43,16 @@ app_start (App         *app,
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autofree char *data = g_build_filename (root, "data", NULL);
   g_autofree char *config = g_build_filename (root, "config", NULL);
+  g_autofree char *tmp = g_build_filename (root, "tmp", NULL);
   g_autofree char *interval = g_strdup_printf ("%d", TYPE_INTERVAL_MS);
   g_autoptr(GError) error = NULL;
   const char *argv[] = { BUILD_DIR "/app/shenbao", file, NULL };
 
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", data, TRUE);
   g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  /* the working folders of opened bundles, and their sweep: ours alone */
+  g_assert_cmpint (g_mkdir_with_parents (tmp, 0700), ==, 0);
+  g_subprocess_launcher_setenv (launcher, "TMPDIR", tmp, TRUE);
   /* settings survive the kill: the last open draft is reopened */
   g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "keyfile", TRUE);
   g_subprocess_launcher_setenv (launcher, "SHENBAO_TEST_REPORT", "1", TRUE);
@@ -235,8 +239,24 @@ run_cli (const char  *data,
   return out;
 }
 
+static guint
+count_bundle_folders (const char *root)
+{
+  g_autofree char *tmp = g_build_filename (root, "tmp", NULL);
+  g_autoptr(GDir) dir = g_dir_open (tmp, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    n += g_str_has_prefix (name, "shenbao-bundle-");
+  return n;
+}
+
 /* `shenbao BUNDLE.shenbao.json`: the window verifies the bundle and shows
- * it, signed by the key `shenbao export` reported. */
+ * it, signed by the key `shenbao export` reported. Killed, the app leaves
+ * the bundle's private folder (with the applicant's attachments); the next
+ * start removes it. */
 static void
 test_open_bundle (void)
 {
@@ -263,6 +283,17 @@ test_open_bundle (void)
   g_free (line);
   line = app_read_line (&app);
   g_assert_cmpstr (line, ==, expected);
+  g_assert_cmpuint (count_bundle_folders (root), ==, 1);
+  app_kill (&app);
+  g_assert_cmpuint (count_bundle_folders (root), ==, 1);
+
+  app_start (&app, root, FALSE, NULL);
+  g_free (line);
+  line = app_read_line (&app);
+  g_assert_cmpstr (line, ==, "window");
+  for (guint i = 0; i < 200 && count_bundle_folders (root) > 0; i++)
+    g_usleep (50000);
+  g_assert_cmpuint (count_bundle_folders (root), ==, 0);
   app_kill (&app);
   sb_test_remove_tree (root);
 }

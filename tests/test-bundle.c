@@ -1395,12 +1395,22 @@ main (int    argc,
 
   /* thousands of bundles are written and verified (each verification
    * decodes into a folder of its own): in memory when possible, since a
-   * disk shared by many builds makes that slow */
-  if (g_getenv ("TMPDIR") == NULL && g_access ("/dev/shm", W_OK) == 0)
-    g_setenv ("TMPDIR", "/dev/shm", TRUE);
-  tmpdir = g_dir_make_tmp ("shenbao-bundle-XXXXXX", &error);
-  g_assert_no_error (error);
+   * disk shared by many builds makes that slow; not named like a
+   * working folder (sb-work-folder.h), which a sweep would take */
+  tmpdir = g_build_filename (g_access ("/dev/shm", W_OK) == 0 ? "/dev/shm" :
+                             g_getenv ("TMPDIR") != NULL ? g_getenv ("TMPDIR") : "/tmp",
+                             "shenbao-test-bundle-XXXXXX", NULL);
+  g_assert_nonnull (g_mkdtemp (tmpdir));
   g_assert_cmpint (g_chdir (tmpdir), ==, 0);
+  /* the TMPDIR of this process and its commands, before GLib reads it:
+   * the working folders go there, and their sweeps reach no one else's */
+  {
+    g_autofree char *work = g_build_filename (tmpdir, "tmp", NULL);
+
+    g_assert_cmpint (g_mkdir (work, 0700), ==, 0);
+    g_setenv ("TMPDIR", work, TRUE);
+    g_assert_cmpstr (g_get_tmp_dir (), ==, work);
+  }
   /* a key folder of our own, for this process and the commands it runs */
   xdg = in_tmp ("xdg");
   g_setenv ("XDG_DATA_HOME", xdg, TRUE);

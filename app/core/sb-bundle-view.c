@@ -12,6 +12,7 @@
 #include "sb-bundle-view.h"
 #include "sb-error.h"
 #include "sb-storage.h"
+#include "sb-work-folder.h"
 
 /* how far into a file its first member is looked for */
 #define SNIFF_BYTES 4096
@@ -21,7 +22,8 @@ struct _SbBundleView
   GObject         parent_instance;
 
   GFile          *file;
-  GFile          *folder;
+  SbWorkFolder   *work;      /* held while the view is open */
+  GFile          *folder;    /* its path */
   SbBundleReport *report;
   SbCatalog      *catalog;   /* the bundle's own call, nothing else */
   SbDraft        *draft;
@@ -29,22 +31,12 @@ struct _SbBundleView
 
 G_DEFINE_FINAL_TYPE (SbBundleView, sb_bundle_view, G_TYPE_OBJECT)
 
-static void
-remove_tree (GFile *folder)
-{
-  const char *path = g_file_peek_path (folder);
-
-  if (path != NULL)
-    sb_storage_remove_tree (path);
-}
-
 void
 sb_bundle_view_close (SbBundleView *self)
 {
   g_return_if_fail (SB_IS_BUNDLE_VIEW (self));
 
-  if (self->folder != NULL)
-    remove_tree (self->folder);
+  g_clear_pointer (&self->work, sb_work_folder_free);
   g_clear_object (&self->folder);
 }
 
@@ -101,7 +93,6 @@ sb_bundle_view_open (GFile   *bundle,
                      GError **error)
 {
   g_autoptr(SbBundleView) self = g_object_new (SB_TYPE_BUNDLE_VIEW, NULL);
-  g_autofree char *folder = NULL;
   g_autofree char *definition_name = NULL;
   g_autoptr(GFile) definition = NULL;
   g_autoptr(GFile) draft_file = NULL;
@@ -110,11 +101,12 @@ sb_bundle_view_open (GFile   *bundle,
 
   self->file = g_object_ref (bundle);
   /* private (0700), outside the drafts folder; removed on failure by
-   * finalize */
-  folder = g_dir_make_tmp ("shenbao-bundle-XXXXXX", error);
-  if (folder == NULL)
+   * finalize, and after a crash by the next sweep */
+  sb_work_folder_sweep (g_get_tmp_dir (), SB_BUNDLE_VIEW_PREFIX);
+  self->work = sb_work_folder_new (g_get_tmp_dir (), SB_BUNDLE_VIEW_PREFIX, error);
+  if (self->work == NULL)
     return NULL;
-  self->folder = g_file_new_for_path (folder);
+  self->folder = g_file_new_for_path (sb_work_folder_get_path (self->work));
 
   if (!sb_bundle_extract (bundle, self->folder, NULL, &self->report, error))
     {

@@ -5,8 +5,10 @@
  * (sb_bundle_extract) into a private temporary folder, never into the
  * drafts folder, and its draft is loaded with the call definition the
  * bundle carries. The folder is removed when the view is closed or
- * finalized. Nothing here writes to the draft: editing starts from a copy
- * in the drafts folder (sb_bundle_view_copy_to_store).
+ * finalized, and marked in use meanwhile: after a crash, the next view
+ * opened (or the app's start) removes it (sb_work_folder_sweep). Nothing
+ * here writes to the draft: editing starts from a copy in the drafts
+ * folder (sb_bundle_view_copy_to_store).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -20,6 +22,8 @@
 G_BEGIN_DECLS
 
 #define SB_BUNDLE_VIEW_SUFFIX ".shenbao.json"
+/* the private folders in the temporary folder (sb-work-folder.h) */
+#define SB_BUNDLE_VIEW_PREFIX "shenbao-bundle-"
 /* data/shenbao-mime.xml: *.shenbao.json, a sub-class of application/json */
 #define SB_BUNDLE_MIME_TYPE "application/x-shenbao-bundle"
 

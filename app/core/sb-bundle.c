@@ -21,6 +21,7 @@
 #include "sb-json.h"
 #include "sb-storage.h"
 #include "sb-validator.h"
+#include "sb-work-folder.h"
 
 #define CHUNK (3 * 256 * 1024)          /* a multiple of 3: base64 without carry */
 #define READ_BUFFER (1024 * 1024)
@@ -1801,9 +1802,11 @@ sb_bundle_verify (GFile        *bundle,
                   GCancellable *cancellable)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *work = g_dir_make_tmp ("shenbao-verify-XXXXXX", &error);
+  g_autoptr(SbWorkFolder) work = NULL;
   SbBundleReport *report;
 
+  sb_work_folder_sweep (g_get_tmp_dir (), SB_BUNDLE_VERIFY_PREFIX);
+  work = sb_work_folder_new (g_get_tmp_dir (), SB_BUNDLE_VERIFY_PREFIX, &error);
   if (work == NULL)
     {
       report = g_new0 (SbBundleReport, 1);
@@ -1812,9 +1815,8 @@ sb_bundle_verify (GFile        *bundle,
       report->reason = g_strdup (error->message);
       return report;
     }
-  report = inspect (bundle, trusted, work, NULL);
-  sb_storage_remove_tree (work);
-  return report;
+  /* removed on return, whatever the verdict */
+  return inspect (bundle, trusted, sb_work_folder_get_path (work), NULL);
 }
 
 static gboolean
@@ -1854,7 +1856,7 @@ sb_bundle_extract (GFile            *bundle,
   const char *folder = g_file_peek_path (directory);
   g_autofree char *draft_path = NULL;
   g_autofree char *attachments_path = NULL;
-  g_autofree char *work = NULL;
+  g_autoptr(SbWorkFolder) work = NULL;
   g_autofree char *work_attachments = NULL;
   g_autoptr(SbBundleReport) report = NULL;
   g_autoptr(SbDraft) draft = NULL;
@@ -1872,6 +1874,8 @@ sb_bundle_extract (GFile            *bundle,
       g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: the folder cannot be made: %s"), folder, g_strerror (saved));
       return FALSE;
     }
+  /* what an extraction into this folder that was killed left */
+  sb_work_folder_sweep (folder, SB_BUNDLE_EXTRACT_PREFIX);
   draft_path = g_build_filename (folder, "draft.json", NULL);
   attachments_path = g_build_filename (folder, "attachments", NULL);
   if (g_file_test (draft_path, G_FILE_TEST_EXISTS) || g_file_test (attachments_path, G_FILE_TEST_EXISTS))
@@ -1881,15 +1885,11 @@ sb_bundle_extract (GFile            *bundle,
       return FALSE;
     }
 
-  work = g_build_filename (folder, ".shenbao-extract-XXXXXX", NULL);
-  if (g_mkdtemp_full (work, 0700) == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, SB_ERROR, SB_ERROR_FAILED, _("%s: the folder cannot be made: %s"), work, g_strerror (saved));
-      return FALSE;
-    }
+  work = sb_work_folder_new (folder, SB_BUNDLE_EXTRACT_PREFIX, error);
+  if (work == NULL)
+    return FALSE;
 
-  report = inspect (bundle, trusted, work, &draft);
+  report = inspect (bundle, trusted, sb_work_folder_get_path (work), &draft);
   if (report->integrity != SB_BUNDLE_INTACT)
     g_set_error (error, SB_ERROR, SB_ERROR_INVALID_INPUT, "%s", report->reason);
   else if (draft == NULL)
@@ -1899,7 +1899,7 @@ sb_bundle_extract (GFile            *bundle,
     {
       gboolean moved = FALSE;
 
-      work_attachments = g_build_filename (work, "attachments", NULL);
+      work_attachments = g_build_filename (sb_work_folder_get_path (work), "attachments", NULL);
       draft_file = g_file_new_for_path (draft_path);
 
       if (write_definition (directory, draft, error))
@@ -1916,7 +1916,7 @@ sb_bundle_extract (GFile            *bundle,
       ok = moved && sb_draft_save (draft, draft_file, error);
     }
 
-  sb_storage_remove_tree (work);
+  g_clear_pointer (&work, sb_work_folder_free);
   if (report_out != NULL)
     *report_out = g_steal_pointer (&report);
   return ok;

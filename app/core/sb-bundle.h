@@ -97,6 +97,12 @@ gboolean        sb_bundle_export_validated  (SbDraft      *draft,
                                              char        **application_digest,
                                              GError      **error);
 
+/* The private working folders (sb-work-folder.h) of a verification, in
+ * the temporary folder, and of an extraction, in its destination: each
+ * sweeps the ones a killed process left before it makes its own. */
+#define SB_BUNDLE_VERIFY_PREFIX "shenbao-verify-"
+#define SB_BUNDLE_EXTRACT_PREFIX ".shenbao-extract-"
+
 /* Checks @bundle: format, signature (with @trusted, if given, the key it
  * must be signed with), the definition's digest, every file's digest and
  * size; when intact, re-validates it with the embedded definition.
