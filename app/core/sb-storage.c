@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
@@ -253,23 +252,4 @@ sb_storage_finish (const char *path)
 {
   sync_directory (path);
   remove_stale_temps (path);
-}
-
-static int
-remove_entry (const char        *path,
-              const struct stat *st,
-              int                type,
-              struct FTW        *ftw)
-{
-  /* nftw stops at a non-zero answer: what can be removed still is */
-  remove (path);
-  return 0;
-}
-
-void
-sb_storage_remove_tree (const char *path)
-{
-  g_return_if_fail (path != NULL);
-
-  nftw (path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

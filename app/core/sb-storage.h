@@ -33,6 +33,5 @@ void     sb_storage_finish         (const char  *path);
 
 /* Removes a private working folder and everything below it, never
  * following a symbolic link out of it. */
-void     sb_storage_remove_tree    (const char  *path);
 
 G_END_DECLS
