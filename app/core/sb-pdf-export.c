@@ -804,6 +804,8 @@ flush_step_grid (Render     *r,
   flush_grid (r, grid);
 }
 
+static void render_step_fields (Render *r, const SbPrintBlock *block, SbStep *step);
+
 /* Every relevant field of a wizard step, in a generic layout */
 static void
 render_step (Render             *r,
@@ -811,8 +813,6 @@ render_step (Render             *r,
 {
   GArray *steps = sb_call_get_steps (r->call);
   SbStep *step = NULL;
-  GPtrArray *grid = grid_new ();
-  gboolean after_table = FALSE;   /* what follows a table stands apart from it */
 
   for (guint i = 0; i < steps->len; i++)
     if (g_str_equal (g_array_index (steps, SbStep, i).id, block->step))
@@ -824,21 +824,51 @@ render_step (Render             *r,
     for (guint i = 0; i < step->fields->len; i++)
       any |= sb_validator_is_relevant (r->validator, g_ptr_array_index (step->fields, i));
     if (!any)
-      {
-        g_ptr_array_unref (grid);
-        return;
-      }
+      return;
   }
 
-  if (block->numbered)   /* "heading": the step's title above its fields */
+  if (block->numbered)   /* "heading": the step's title above its fields, kept with them (tried out) */
     {
       SbPrintBlock heading = { 0 };
+      gboolean checked = r->keep_checked;
+
       heading.type = SB_BLOCK_HEADING;
       heading.level = 2;
       heading.text.zh = step->title.zh;
       heading.path = block->path;
+      if (!r->probing && !sb_pdf_writer_at_top (r->w))
+        {
+          SbPdfMark mark;
+          guint page;
+          gboolean stranded;
+
+          sb_pdf_writer_probe_begin (r->w, &mark);
+          r->probing = TRUE;
+          r->keep_checked = TRUE;
+          render_heading (r, &heading);
+          page = sb_pdf_writer_get_page (r->w);
+          sb_pdf_writer_watch (r->w);
+          render_step_fields (r, block, step);
+          stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
+          r->probing = FALSE;
+          sb_pdf_writer_probe_end (r->w, &mark);
+          if (stranded)
+            sb_pdf_writer_new_page (r->w);
+          r->keep_checked = TRUE;
+        }
       render_heading (r, &heading);
+      r->keep_checked = checked;
     }
+  render_step_fields (r, block, step);
+}
+
+static void
+render_step_fields (Render             *r,
+                    const SbPrintBlock *block,
+                    SbStep             *step)
+{
+  GPtrArray *grid = grid_new ();
+  gboolean after_table = FALSE;   /* what follows a table stands apart from it */
 
   for (guint i = 0; i < step->fields->len; i++)
     {

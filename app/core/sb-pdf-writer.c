@@ -289,11 +289,10 @@ void
 sb_pdf_writer_skip (SbPdfWriter *self,
                     double       pt)
 {
+  /* space that does not fit ends the page: what comes next starts the
+   * next one (a heading's space below it stays with the heading) */
   ensure_page (self);
-  if (self->y + pt > page_bottom (self))
-    sb_pdf_writer_new_page (self);
-  else
-    self->y += pt;
+  self->y = MIN (self->y + pt, page_bottom (self));
 }
 
 gboolean
