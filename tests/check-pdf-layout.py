@@ -11,14 +11,17 @@
 # - the last line of a page's text block is all in the heading face (a
 #   heading, a table's caption or its header row without a row under it),
 #   unless the next page starts a new part;
-# - a text's last line holds a single character (or one and closing
-#   punctuation) under a line of four or more characters that ends in two
-#   that are not punctuation (a widow the line breaker should have pulled);
+# - a text's last line (in the same ruled cell, or mutool's block outside
+#   cells) holds a single character (or one and closing punctuation) under
+#   a line that could give it one or two CJK characters without a line
+#   starting or ending against the Chinese rules and keeping two (a widow
+#   the line breaker should have avoided);
 # - two characters of a line stand more than MAX_STRETCH em apart (a
 #   justified line stretched wide) but closer than a cell's padding;
 # - with --apart TEXT (repeatable): the line holding TEXT (or the ruled cell
-#   around it) has a ruled line less than MIN_GAP pt above it that is not
-#   its own cell's top edge: the block touches the one above.
+#   around it, or the seal box right above it) has a ruled line less than
+#   MIN_GAP pt above it that is not its own top edge: the block touches the
+#   one above.
 #
 # Usage: check-pdf-layout.py [--apart TEXT]... PDF...
 #        check-pdf-layout.py --self-test    (the checks find planted faults)
@@ -43,8 +46,9 @@ PT_PER_MM = 72 / 25.4
 PAGE_H = 841.89
 BOTTOM = PAGE_H - 35 * PT_PER_MM   # the text block's foot (GB/T 9704 margins)
 MAX_STRETCH = 0.13                 # em
-MIN_GAP = 5.0                      # pt
+MIN_GAP = 8.0                      # pt: half a line of body text is 9.6
 NO_LINE_START = set("，。、；：？！）】》”’%％·…～」』〕〉｝］,.;:?!)]}")
+NO_LINE_END = set("（【《“‘「『〔〈｛［([{")
 SIGNATURE_RE = re.compile(r"（签字）|（盖章）|公章）|^年\s*月\s*日$|＿{4,}")
 
 
@@ -142,19 +146,34 @@ class Checker:
             if all(l.heading for l in last):
                 self.fail(number, "ends with a heading, caption or table header: %s" % " / ".join(l.text for l in last))
 
-    def check_widows(self, pages):
+    @staticmethod
+    def cell_of(line, page):
+        """the innermost ruled rectangle around the line's centre, or None"""
+        x, y = (line.x0 + line.x1) / 2, (line.y0 + line.y1) / 2
+        around = [r for r in (page.rects if page else []) if r[0] <= x <= r[2] and r[1] <= y <= r[3]]
+        return min(around, key=lambda r: (r[2] - r[0]) * (r[3] - r[1])) if around else None
+
+    def check_widows(self, pages, paths):
         for number, lines in enumerate(pages, start=1):
+            page = paths.get(number)
             for line in lines:
                 letters = [c for c in line.text if c not in NO_LINE_START]
                 if len(letters) != 1 or not is_cjk(letters[0]) or line.text[0] in NO_LINE_START:
                     continue
-                above = [l for l in lines if l.block == line.block and l is not line and
-                         0 < line.y0 - l.y0 < 2 * line.size and l.x0 < line.x1 and l.x1 > line.x0]
+                cell = self.cell_of(line, page)
+                above = [l for l in lines if l is not line and 0 < line.y0 - l.y0 < 2 * line.size and
+                         (self.cell_of(l, page) == cell if cell else l.block == line.block) and
+                         (cell or (l.x0 < line.x1 and l.x1 > line.x0))]
                 if not above:
                     continue
-                prev = max(above, key=lambda l: l.y0)
-                if len(prev.text) >= 4 and not any(c in NO_LINE_START or not is_cjk(c) for c in prev.text[-2:]):
-                    self.fail(number, "“%s” alone on the last line under “%s”" % (line.text, prev.text))
+                prev = max(above, key=lambda l: l.y0).text
+                # one (or two) characters could come down: a CJK character
+                # that may start a line, after one that may end a line, and
+                # two stay above
+                if any(len(prev) >= pull + 2 and is_cjk(prev[-pull]) and prev[-pull] not in NO_LINE_START and
+                       prev[-pull - 1] not in NO_LINE_END and all(is_cjk(c) or c in NO_LINE_START for c in prev[-pull:])
+                       for pull in (1, 2)):
+                    self.fail(number, "“%s” alone on the last line under “%s”" % (line.text, prev))
 
     def check_stretch(self, pages):
         for number, lines in enumerate(pages, start=1):
@@ -178,15 +197,23 @@ class Checker:
                     found = True
                     holders = [r for r in (page.rects if page else []) if r[0] <= line.x0 and r[2] >= line.x1 and
                                r[1] <= line.y0 and r[3] >= line.y1]
-                    top = max((r[1] for r in holders), default=line.y0)
-                    edges = [(y, a, b) for y, a, b in (page.h_lines if page else [])]
+                    # a seal label: its (empty) box just above it
+                    seals = [r for r in (page.rects if page else []) if not holders and
+                             0 <= line.y0 - r[3] < 14 and r[0] < line.x1 and r[2] > line.x0 and
+                             not any(r[0] <= (l.x0 + l.x1) / 2 <= r[2] and r[1] <= (l.y0 + l.y1) / 2 <= r[3]
+                                     for l in lines)]
+                    top = max((r[1] for r in holders + seals), default=line.y0)
+                    # ruled lines above the top, and boxes ending at it
+                    edges = [(y, a, b) for y, a, b in (page.h_lines if page else []) if y < top - 0.5]
                     for r in (page.rects if page else []):
-                        edges += [(r[1], r[0], r[2]), (r[3], r[0], r[2])]
+                        edges += [(y, r[0], r[2]) for y in (r[1], r[3]) if y < top - 0.5]
+                        if abs(r[3] - top) <= 0.5 and r[1] < top - 0.5:
+                            edges.append((r[3], r[0], r[2]))
                     near = [y for y, a, b in edges
-                            if top - MIN_GAP < y < top - 0.5 and a < line.x1 and b > line.x0]
+                            if top - MIN_GAP < y < top + 0.5 and a < line.x1 and b > line.x0]
                     if near:
-                        self.fail(number, "“%s” (top %.2f pt) touches the block above it: a ruled line at %.2f pt"
-                                  % (line.text, top, max(near)))
+                        self.fail(number, "“%s” (in “%s”, top %.2f pt) touches the block above it: a ruled line at %.2f pt"
+                                  % (text, line.text, top, max(near)))
             if not found:
                 self.failures.append("%s: “%s” is not in the file" % (os.path.basename(self.pdf), text))
 
@@ -198,11 +225,11 @@ class Checker:
             footers.append(foot[-1].split("·")[-1] if foot else "")
         self.check_signatures(pages)
         self.check_feet(pages, footers)
-        self.check_widows(pages)
+        paths = {}
+        cells.read_paths(self.pdf, paths)
+        self.check_widows(pages, paths)
         self.check_stretch(pages)
         if self.apart:
-            paths = {}
-            cells.read_paths(self.pdf, paths)
             self.check_apart(pages, paths)
         return self.failures
 

@@ -469,6 +469,48 @@ check_cells (const char *name,
     g_test_fail_printf ("%s: tests/check-pdf-cells.py found (exit %d):\n%s%s", name, run.status, run.out, run.err);
 }
 
+/* the page breaks and lines a bureau clerk would object to (signatures
+ * alone or split, a heading or table header at a page's foot, a widow, a
+ * stretched line, blocks that touch): tests/check-pdf-layout.py, which
+ * reads the PDF with mutool. Texts that must stand apart from the block
+ * above them, per sample: each touched the block above before the gaps
+ * between blocks. */
+static const struct {
+  const char *sample;
+  const char *apart[4];
+} apart_texts[] = {
+  { "nantong-2023-qianzhan", { "企业限报承诺", "联合申报单位", "经费预算明细", NULL } },
+  { "quzhou-2020-jingzheng", { "注册所在地", "申报单位简称", NULL } },
+  { "jingdezhen-2022-jiebang", { "技术需求单位（加盖单位公章）", NULL } },
+};
+
+static void
+check_layout (const char *name,
+              const char *pdf)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) "python3");
+  g_ptr_array_add (argv, (char *) SOURCE_DIR "/tests/check-pdf-layout.py");
+  for (guint i = 0; i < G_N_ELEMENTS (apart_texts); i++)
+    if (g_str_equal (apart_texts[i].sample, name))
+      for (guint k = 0; apart_texts[i].apart[k] != NULL; k++)
+        {
+          g_ptr_array_add (argv, (char *) "--apart");
+          g_ptr_array_add (argv, (char *) apart_texts[i].apart[k]);
+        }
+  g_ptr_array_add (argv, (char *) pdf);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_fail_printf ("%s: tests/check-pdf-layout.py found:\n%s%s", name, out, err);
+}
+
 static void
 render_pages (const char *name,
               const char *pdf)
@@ -506,6 +548,7 @@ check_pdf (const char *name,
   check_boxes (name, pdf);
   check_page_numbers (name, pdf);
   check_cells (name, pdf, NULL);
+  check_layout (name, pdf);
   render_pages (name, pdf);
 }
 

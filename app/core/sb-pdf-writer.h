@@ -4,7 +4,9 @@
  * 黑体-style heading face, per-character fallbacks for what they lack), the
  * page flow and the line breaking: UAX #14 break opportunities from Pango
  * plus the Chinese rules (no line starts with ，。、；：？！）】》”’% and no
- * line ends with （【《“‘), justified lines, 2-character first-line indent.
+ * line ends with （【《“‘), no one-character last line (widow), justified
+ * lines (flush left when that would stretch them more than 0.12 em a gap),
+ * 2-character first-line indent.
  * Paragraphs, grid rows and table rows split across pages; nothing is drawn
  * outside its cell or the page.
  *
