@@ -1281,8 +1281,8 @@ heading_stranded (Render            *r,
   return stranded;
 }
 
-/* block b, whose last lines keep with `keep` pt below them when what it
- * would leave on its last page is less */
+/* block b, whose last lines keep with `keep` pt below them: tried out to
+ * find its last drawing call, which the writer then holds to that */
 static void
 render_keeping (Render            *r,
                 const SbPrintPart *part,
@@ -1291,16 +1291,14 @@ render_keeping (Render            *r,
 {
   SbPdfMark mark;
   guint calls;
-  gboolean fits;
 
   sb_pdf_writer_probe_begin (r->w, &mark);
   r->probing = TRUE;
   render_block (r, part, block);
   calls = sb_pdf_writer_get_calls (r->w) - mark.calls;
-  fits = sb_pdf_writer_space_left (r->w) >= keep - 0.01;
   r->probing = FALSE;
   sb_pdf_writer_probe_end (r->w, &mark);
-  if (!fits && calls > 0)
+  if (calls > 0)
     sb_pdf_writer_keep_after (r->w, mark.calls + calls, keep);
   render_block (r, part, block);
   sb_pdf_writer_keep_after (r->w, 0, 0);
