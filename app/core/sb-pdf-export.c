@@ -1222,7 +1222,6 @@ group_height (Render            *r,
         height += block->space_mm * SB_PT_PER_MM;
       else
         {
-          SbPrintBlock copy = *block;
           SbPdfMark mark;
           double y0;
 
@@ -1232,7 +1231,7 @@ group_height (Render            *r,
           r->keep_checked = TRUE;
           sb_pdf_writer_new_page (r->w);
           y0 = sb_pdf_writer_space_left (r->w);
-          render_heading (r, &copy);
+          render_heading (r, block);
           height += y0 - sb_pdf_writer_space_left (r->w);
           r->keep_checked = FALSE;
           r->probing = FALSE;
