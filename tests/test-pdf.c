@@ -524,6 +524,25 @@ render_pages (const char *name,
   g_assert_cmpint (run.status, ==, 0);
 }
 
+/* The printout speaks to a clerk: a form whose official text the call
+ * definition lacks is "to be printed from the bureau's system", never "not
+ * in this 申报定义" (a word of ours). */
+static void
+check_wording (const char *name,
+               const char *text)
+{
+  g_autoptr(GString) flat = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isspace (*p))
+      g_string_append_c (flat, *p);
+  if (strstr (flat->str, "申报定义") != NULL)
+    g_test_fail_printf ("%s: the printout says “申报定义”", name);
+  if (g_str_equal (name, "nantong-2023-qianzhan") &&
+      strstr (flat->str, "《科技项目综合信息表》的正式文本请从主管部门的申报系统打印，签字盖章后装订于此。") == NULL)
+    g_test_fail_printf ("%s: the notice for 《科技项目综合信息表》 is not printed as expected:\n%s", name, flat->str);
+}
+
 static void
 check_pdf (const char *name,
            SbDraft    *draft,
@@ -543,6 +562,7 @@ check_pdf (const char *name,
   poppler = extract_pdftotext (pdf);
   mupdf = extract_mutool (pdf);
   check_values (name, poppler, values);
+  check_wording (name, poppler);
   check_values (name, mupdf, values);
   check_line_starts (name, poppler);
   check_boxes (name, pdf);

@@ -752,7 +752,9 @@ paragraph (SbPdfWriter      *self,
     {
       double need = block->line_height;
 
-      if (keep > 0 && i == (n >= 2 ? n - 2 : 0) && !sb_pdf_writer_at_top (self))
+      /* the last two lines keep with what follows; a short paragraph
+       * (three lines or fewer) keeps whole */
+      if (keep > 0 && i == (n > 3 ? n - 2 : 0) && !sb_pdf_writer_at_top (self))
         need = (n - i) * block->line_height + keep;
       if (self->y + need > page_bottom (self) + 0.01)
         sb_pdf_writer_new_page (self);
