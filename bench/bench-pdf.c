@@ -282,11 +282,7 @@ main (int    argc,
   g_autoptr(SbDraft) draft = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ours = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) theirs = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *dir = g_dir_make_tmp ("shenbao-bench-pdf-XXXXXX", NULL);
-  g_autofree char *html_path = g_build_filename (dir, "application.html", NULL);
-  g_autofree char *lo_pdf = g_build_filename (dir, "application.pdf", NULL);
-  g_autofree char *html = NULL;
   g_autofree char *soffice = g_find_program_in_path ("soffice");
   g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
   g_autoptr(GDateTime) time = g_date_time_new (utc, 2024, 1, 20, 9, 42, 0);

@@ -77,7 +77,6 @@ test_time_of_day (void)
   const SbDeadline *timed = NULL;
   g_autoptr(GDateTime) end = NULL;
   g_autoptr(GDateTime) utc = NULL;
-  g_autofree char *text = NULL;
 
   for (guint i = 0; i < deadlines->len; i++)
     if (g_array_index (deadlines, SbDeadline, i).time != NULL)

@@ -469,6 +469,48 @@ check_cells (const char *name,
     g_test_fail_printf ("%s: tests/check-pdf-cells.py found (exit %d):\n%s%s", name, run.status, run.out, run.err);
 }
 
+/* the page breaks and lines a bureau clerk would object to (signatures
+ * alone or split, a heading or table header at a page's foot, a widow, a
+ * stretched line, blocks that touch): tests/check-pdf-layout.py, which
+ * reads the PDF with mutool. Texts that must stand apart from the block
+ * above them, per sample: each touched the block above before the gaps
+ * between blocks. */
+static const struct {
+  const char *sample;
+  const char *apart[4];
+} apart_texts[] = {
+  { "nantong-2023-qianzhan", { "企业限报承诺", "联合申报单位", "经费预算明细", NULL } },
+  { "quzhou-2020-jingzheng", { "注册所在地", "申报单位简称", NULL } },
+  { "jingdezhen-2022-jiebang", { "技术需求单位（加盖单位公章）", NULL } },
+};
+
+static void
+check_layout (const char *name,
+              const char *pdf)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_ptr_array_add (argv, (char *) "python3");
+  g_ptr_array_add (argv, (char *) SOURCE_DIR "/tests/check-pdf-layout.py");
+  for (guint i = 0; i < G_N_ELEMENTS (apart_texts); i++)
+    if (g_str_equal (apart_texts[i].sample, name))
+      for (guint k = 0; apart_texts[i].apart[k] != NULL; k++)
+        {
+          g_ptr_array_add (argv, (char *) "--apart");
+          g_ptr_array_add (argv, (char *) apart_texts[i].apart[k]);
+        }
+  g_ptr_array_add (argv, (char *) pdf);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_fail_printf ("%s: tests/check-pdf-layout.py found:\n%s%s", name, out, err);
+}
+
 static void
 render_pages (const char *name,
               const char *pdf)
@@ -480,6 +522,25 @@ render_pages (const char *name,
   g_mkdir_with_parents (dir, 0755);
   run_tool (&run, "pdftoppm", "-r", "60", "-png", pdf, prefix, NULL);
   g_assert_cmpint (run.status, ==, 0);
+}
+
+/* The printout speaks to a clerk: a form whose official text the call
+ * definition lacks is "to be printed from the bureau's system", never "not
+ * in this 申报定义" (a word of ours). */
+static void
+check_wording (const char *name,
+               const char *text)
+{
+  g_autoptr(GString) flat = g_string_new (NULL);
+
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isspace (*p))
+      g_string_append_c (flat, *p);
+  if (strstr (flat->str, "申报定义") != NULL)
+    g_test_fail_printf ("%s: the printout says “申报定义”", name);
+  if (g_str_equal (name, "nantong-2023-qianzhan") &&
+      strstr (flat->str, "《科技项目综合信息表》的正式文本请从主管部门的申报系统打印，签字盖章后装订于此。") == NULL)
+    g_test_fail_printf ("%s: the notice for 《科技项目综合信息表》 is not printed as expected:\n%s", name, flat->str);
 }
 
 static void
@@ -501,11 +562,13 @@ check_pdf (const char *name,
   poppler = extract_pdftotext (pdf);
   mupdf = extract_mutool (pdf);
   check_values (name, poppler, values);
+  check_wording (name, poppler);
   check_values (name, mupdf, values);
   check_line_starts (name, poppler);
   check_boxes (name, pdf);
   check_page_numbers (name, pdf);
   check_cells (name, pdf, NULL);
+  check_layout (name, pdf);
   render_pages (name, pdf);
 }
 

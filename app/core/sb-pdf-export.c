@@ -27,6 +27,8 @@ typedef struct {
   GPtrArray                *notes;
   gint64                    copies;
   gboolean                  final;        /* the second pass */
+  gboolean                  probing;      /* trying a block out: no notes, no look-ahead */
+  gboolean                  keep_checked; /* a heading's keeping with what follows is seen to */
 } Render;
 
 /* Values as printed */
@@ -306,6 +308,14 @@ value_or_empty (char *text)
 
 /* Blocks */
 
+/* the gap between blocks that would otherwise touch: half a body line */
+static void
+gap (Render *r)
+{
+  if (!sb_pdf_writer_at_top (r->w))
+    sb_pdf_writer_skip (r->w, sb_print_template_get_size (r->template, "body") * 0.8);
+}
+
 static void
 render_heading (Render             *r,
                 const SbPrintBlock *block)
@@ -319,8 +329,10 @@ render_heading (Render             *r,
     s.size = block->size;
   s.leading = 1.5;
   s.align = parse_align (block->align, block->type == SB_BLOCK_TITLE ? SB_PDF_ALIGN_CENTER : SB_PDF_ALIGN_LEFT);
-  /* a heading keeps with what follows it */
-  if (sb_pdf_writer_get_page (r->w) > 0 && sb_pdf_writer_space_left (r->w) < s.size * s.leading * 2 + 70)
+  /* a heading keeps with what follows it (render_parts tries that out;
+   * this is the rule of thumb for headings inside a block) */
+  if (!r->keep_checked && sb_pdf_writer_get_page (r->w) > 0 &&
+      sb_pdf_writer_space_left (r->w) < s.size * s.leading * 2 + 70)
     sb_pdf_writer_new_page (r->w);
   else
     sb_pdf_writer_skip (r->w, block->type == SB_BLOCK_TITLE ? 12 : 6);
@@ -716,6 +728,44 @@ render_table (Render     *r,
   sb_pdf_writer_grid (r->w, grid, 1);
 }
 
+/* a table under its caption: the caption moves to the next page with the
+ * table's header unless the first row fits under them (the writer keeps
+ * the header with that row): tried out first */
+static void
+render_captioned_table (Render     *r,
+                        const char *caption,
+                        SbField    *table,
+                        GArray     *columns,
+                        gboolean    numbered,
+                        double      size,
+                        const char *block_path)
+{
+  SbPdfStyle s = style (r, SB_PDF_FACE_HEADING, "table");
+
+  s.align = SB_PDF_ALIGN_LEFT;
+  gap (r);
+  if (!r->probing && !sb_pdf_writer_at_top (r->w))
+    {
+      SbPdfMark mark;
+      guint page;
+      gboolean stranded;
+
+      sb_pdf_writer_probe_begin (r->w, &mark);
+      r->probing = TRUE;
+      sb_pdf_writer_paragraph (r->w, caption, &s, block_path);
+      page = sb_pdf_writer_get_page (r->w);
+      sb_pdf_writer_watch (r->w);
+      render_table (r, table, columns, numbered, size, block_path);
+      stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
+      r->probing = FALSE;
+      sb_pdf_writer_probe_end (r->w, &mark);
+      if (stranded)
+        sb_pdf_writer_new_page (r->w);
+    }
+  sb_pdf_writer_paragraph (r->w, caption, &s, block_path);
+  render_table (r, table, columns, numbered, size, block_path);
+}
+
 static void
 add_value_row (Render     *r,
                GPtrArray  *grid,
@@ -741,6 +791,21 @@ flush_grid (Render     *r,
   *grid = grid_new ();
 }
 
+static void
+flush_step_grid (Render     *r,
+                 GPtrArray **grid,
+                 gboolean   *after_table)
+{
+  if ((*grid)->len > 0 && *after_table)
+    {
+      gap (r);
+      *after_table = FALSE;
+    }
+  flush_grid (r, grid);
+}
+
+static void render_step_fields (Render *r, const SbPrintBlock *block, SbStep *step);
+
 /* Every relevant field of a wizard step, in a generic layout */
 static void
 render_step (Render             *r,
@@ -748,7 +813,6 @@ render_step (Render             *r,
 {
   GArray *steps = sb_call_get_steps (r->call);
   SbStep *step = NULL;
-  GPtrArray *grid = grid_new ();
 
   for (guint i = 0; i < steps->len; i++)
     if (g_str_equal (g_array_index (steps, SbStep, i).id, block->step))
@@ -760,21 +824,51 @@ render_step (Render             *r,
     for (guint i = 0; i < step->fields->len; i++)
       any |= sb_validator_is_relevant (r->validator, g_ptr_array_index (step->fields, i));
     if (!any)
-      {
-        g_ptr_array_unref (grid);
-        return;
-      }
+      return;
   }
 
-  if (block->numbered)   /* "heading": the step's title above its fields */
+  if (block->numbered)   /* "heading": the step's title above its fields, kept with them (tried out) */
     {
       SbPrintBlock heading = { 0 };
+      gboolean checked = r->keep_checked;
+
       heading.type = SB_BLOCK_HEADING;
       heading.level = 2;
       heading.text.zh = step->title.zh;
       heading.path = block->path;
+      if (!r->probing && !sb_pdf_writer_at_top (r->w))
+        {
+          SbPdfMark mark;
+          guint page;
+          gboolean stranded;
+
+          sb_pdf_writer_probe_begin (r->w, &mark);
+          r->probing = TRUE;
+          r->keep_checked = TRUE;
+          render_heading (r, &heading);
+          page = sb_pdf_writer_get_page (r->w);
+          sb_pdf_writer_watch (r->w);
+          render_step_fields (r, block, step);
+          stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
+          r->probing = FALSE;
+          sb_pdf_writer_probe_end (r->w, &mark);
+          if (stranded)
+            sb_pdf_writer_new_page (r->w);
+          r->keep_checked = TRUE;
+        }
       render_heading (r, &heading);
+      r->keep_checked = checked;
     }
+  render_step_fields (r, block, step);
+}
+
+static void
+render_step_fields (Render             *r,
+                    const SbPrintBlock *block,
+                    SbStep             *step)
+{
+  GPtrArray *grid = grid_new ();
+  gboolean after_table = FALSE;   /* what follows a table stands apart from it */
 
   for (guint i = 0; i < step->fields->len; i++)
     {
@@ -788,21 +882,16 @@ render_step (Render             *r,
       switch (sb_field_get_field_type (field))
         {
         case SB_FIELD_TEXTAREA:
-          flush_grid (r, &grid);
+          flush_step_grid (r, &grid, &after_table);
+          if (after_table)
+            gap (r);
+          after_table = FALSE;
           render_long_text (r, id, label, NULL, 20, block->path);
           break;
         case SB_FIELD_TABLE:
-          {
-            SbPdfStyle s = style (r, SB_PDF_FACE_HEADING, "table");
-            flush_grid (r, &grid);
-            s.align = SB_PDF_ALIGN_LEFT;
-            if (sb_pdf_writer_space_left (r->w) < 90)
-              sb_pdf_writer_new_page (r->w);
-            else
-              sb_pdf_writer_skip (r->w, 4);
-            sb_pdf_writer_paragraph (r->w, label, &s, block->path);
-            render_table (r, field, NULL, TRUE, 0, block->path);
-          }
+          flush_step_grid (r, &grid, &after_table);
+          render_captioned_table (r, label, field, NULL, TRUE, 0, block->path);
+          after_table = TRUE;
           break;
         case SB_FIELD_PERSON:
         case SB_FIELD_ORGANISATION:
@@ -832,9 +921,8 @@ render_step (Render             *r,
           break;
         }
     }
-  flush_grid (r, &grid);
+  flush_step_grid (r, &grid, &after_table);
   g_ptr_array_unref (grid);
-  sb_pdf_writer_skip (r->w, 6);
 }
 
 static void
@@ -971,14 +1059,14 @@ render_official_text (Render            *r,
       return;
     }
   {
-    g_autofree char *notice = g_strdup_printf ("《%s》的正式文本不在本申报定义中：请从主管部门的申报系统打印该文本，"
+    g_autofree char *notice = g_strdup_printf ("《%s》的正式文本请从主管部门的申报系统打印，"
                                                "签字盖章后装订于此。以下为本申报书中与之对应的填报信息。",
                                                part->title.zh);
     s.grey = TRUE;
     sb_pdf_writer_box (r->w, notice, &s, 0, part->id);
     sb_pdf_writer_skip (r->w, 6);
   }
-  if (r->final && r->notes != NULL)
+  if (r->final && !r->probing && r->notes != NULL)
     {
       SbText *note = g_new0 (SbText, 1);
       note->zh = g_strdup_printf ("《%s》的正式文本不在本申报定义中：请从主管部门的申报系统打印。", part->title.zh);
@@ -1026,13 +1114,11 @@ render_block (Render             *r,
       break;
     case SB_BLOCK_TABLE:
       if (block->label.zh != NULL)
-        {
-          SbPdfStyle s = style (r, SB_PDF_FACE_HEADING, "table");
-          s.align = SB_PDF_ALIGN_LEFT;
-          sb_pdf_writer_skip (r->w, 4);
-          sb_pdf_writer_paragraph (r->w, block->label.zh, &s, block->path);
-        }
-      render_table (r, sb_call_find_field (r->call, block->field), block->columns, block->numbered, block->size, block->path);
+        render_captioned_table (r, block->label.zh, sb_call_find_field (r->call, block->field), block->columns,
+                                block->numbered, block->size, block->path);
+      else
+        render_table (r, sb_call_find_field (r->call, block->field), block->columns, block->numbered, block->size,
+                      block->path);
       break;
     case SB_BLOCK_FIELDS:
       render_step (r, block);
@@ -1069,6 +1155,230 @@ render_block (Render             *r,
     }
 }
 
+/* Signatures stay together and never alone: a run of signature lines and
+ * seal boxes (with the headings and spaces between them) is a group that is
+ * not split across pages and keeps the last two lines (the last row) of the
+ * block before it on its page. */
+
+static gboolean
+framed (const SbPrintBlock *block)
+{
+  switch (block->type)
+    {
+    case SB_BLOCK_GRID:
+    case SB_BLOCK_LONG_TEXT:
+    case SB_BLOCK_TABLE:
+    case SB_BLOCK_FIELDS:
+    case SB_BLOCK_TEAM_SIGNATURES:
+    case SB_BLOCK_ATTACHMENTS:
+      return TRUE;
+    case SB_BLOCK_TEXT:
+      return block->seal;   /* a box */
+    default:
+      return FALSE;
+    }
+}
+
+/* the end (exclusive) of the signature group starting at b, or b */
+static guint
+group_end (Render            *r,
+           const SbPrintPart *part,
+           guint              b)
+{
+  guint end = b;
+
+  for (guint i = b; i < part->blocks->len; i++)
+    {
+      SbPrintBlock *block = g_ptr_array_index (part->blocks, i);
+
+      if (!is_relevant (r, block->relevant))
+        continue;
+      if (block->type == SB_BLOCK_SIGNATURE)
+        end = i + 1;
+      else if (block->type != SB_BLOCK_HEADING && block->type != SB_BLOCK_SPACE)
+        break;
+    }
+  return end;
+}
+
+static double
+group_height (Render            *r,
+              const SbPrintPart *part,
+              guint              b,
+              guint              end)
+{
+  double height = 0;
+
+  for (guint i = b; i < end; i++)
+    {
+      SbPrintBlock *block = g_ptr_array_index (part->blocks, i);
+      SbPdfStyle s = style (r, SB_PDF_FACE_BODY, "body");
+
+      if (!is_relevant (r, block->relevant))
+        continue;
+      if (block->type == SB_BLOCK_SIGNATURE)
+        height += sb_pdf_writer_signature_height (r->w, block->label.zh, block->seal, block->date, &s);
+      else if (block->type == SB_BLOCK_SPACE)
+        height += block->space_mm * SB_PT_PER_MM;
+      else
+        {
+          SbPdfMark mark;
+          double y0;
+
+          /* a heading: tried out at the top of a page */
+          sb_pdf_writer_probe_begin (r->w, &mark);
+          r->probing = TRUE;
+          r->keep_checked = TRUE;
+          sb_pdf_writer_new_page (r->w);
+          y0 = sb_pdf_writer_space_left (r->w);
+          render_heading (r, block);
+          height += y0 - sb_pdf_writer_space_left (r->w);
+          r->keep_checked = FALSE;
+          r->probing = FALSE;
+          sb_pdf_writer_probe_end (r->w, &mark);
+        }
+    }
+  return height;
+}
+
+/* the page a heading (and the headings right after it) ends on is the page
+ * the next block starts on: tried out */
+static gboolean
+heading_stranded (Render            *r,
+                  const SbPrintPart *part,
+                  guint              b)
+{
+  SbPdfMark mark;
+  guint page = 0, i;
+  gboolean stranded = FALSE;
+
+  sb_pdf_writer_probe_begin (r->w, &mark);
+  r->probing = TRUE;
+  r->keep_checked = TRUE;
+  for (i = b; i < part->blocks->len; i++)
+    {
+      SbPrintBlock *block = g_ptr_array_index (part->blocks, i);
+
+      if (!is_relevant (r, block->relevant))
+        continue;
+      if (block->type != SB_BLOCK_TITLE && block->type != SB_BLOCK_HEADING)
+        break;
+      render_heading (r, block);
+      if (page != 0 && sb_pdf_writer_get_page (r->w) != page)
+        stranded = TRUE;
+      page = sb_pdf_writer_get_page (r->w);
+    }
+  r->keep_checked = FALSE;
+  if (!stranded && i < part->blocks->len)
+    {
+      sb_pdf_writer_watch (r->w);
+      render_block (r, part, g_ptr_array_index (part->blocks, i));
+      stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
+    }
+  r->probing = FALSE;
+  sb_pdf_writer_probe_end (r->w, &mark);
+  return stranded;
+}
+
+/* block b, whose last lines keep with `keep` pt below them: tried out to
+ * find its last drawing call, which the writer then holds to that */
+static void
+render_keeping (Render            *r,
+                const SbPrintPart *part,
+                SbPrintBlock      *block,
+                double             keep)
+{
+  SbPdfMark mark;
+  guint calls;
+
+  sb_pdf_writer_probe_begin (r->w, &mark);
+  r->probing = TRUE;
+  render_block (r, part, block);
+  calls = sb_pdf_writer_get_calls (r->w) - mark.calls;
+  r->probing = FALSE;
+  sb_pdf_writer_probe_end (r->w, &mark);
+  if (calls > 0)
+    sb_pdf_writer_keep_after (r->w, mark.calls + calls, keep);
+  render_block (r, part, block);
+  sb_pdf_writer_keep_after (r->w, 0, 0);
+}
+
+static void
+render_blocks (Render            *r,
+               const SbPrintPart *part)
+{
+  double page_height = sb_pdf_writer_page_height (r->w);
+  double gap_height = sb_print_template_get_size (r->template, "body") * 0.8;
+  const SbPrintBlock *previous = NULL;
+  gboolean after_group = FALSE;
+
+  for (guint b = 0; b < part->blocks->len;)
+    {
+      SbPrintBlock *block = g_ptr_array_index (part->blocks, b);
+      guint end, next;
+
+      if (!is_relevant (r, block->relevant))
+        {
+          b++;
+          continue;
+        }
+      end = group_end (r, part, b);
+      if (end > b)
+        {
+          double height = group_height (r, part, b, end);
+
+          if (previous != NULL)
+            gap (r);
+          if (height <= page_height)
+            sb_pdf_writer_need (r->w, height);
+          r->keep_checked = height <= page_height;
+          for (guint i = b; i < end; i++)
+            {
+              SbPrintBlock *member = g_ptr_array_index (part->blocks, i);
+              if (is_relevant (r, member->relevant))
+                render_block (r, part, member);
+            }
+          r->keep_checked = FALSE;
+          previous = g_ptr_array_index (part->blocks, end - 1);
+          after_group = TRUE;
+          b = end;
+          continue;
+        }
+      /* blocks that would touch stand apart: a table or a text after a
+       * table, anything after signatures (a long text's box continues the
+       * form above it) */
+      if (previous != NULL &&
+          (after_group || (framed (previous) && ((framed (block) && block->type != SB_BLOCK_LONG_TEXT) ||
+                                                 block->type == SB_BLOCK_TEXT))))
+        gap (r);
+      after_group = FALSE;
+      for (next = b + 1; next < part->blocks->len; next++)
+        if (is_relevant (r, ((SbPrintBlock *) g_ptr_array_index (part->blocks, next))->relevant))
+          break;
+      if ((block->type == SB_BLOCK_TITLE || block->type == SB_BLOCK_HEADING) && !r->probing)
+        {
+          if (next < part->blocks->len && !sb_pdf_writer_at_top (r->w) && heading_stranded (r, part, b))
+            sb_pdf_writer_new_page (r->w);
+          r->keep_checked = next < part->blocks->len;
+          render_block (r, part, block);
+          r->keep_checked = FALSE;
+        }
+      else if (next < part->blocks->len && group_end (r, part, next) > next && !r->probing)
+        {
+          double height = group_height (r, part, next, group_end (r, part, next)) + gap_height;
+
+          if (height <= page_height)
+            render_keeping (r, part, block, height);
+          else
+            render_block (r, part, block);
+        }
+      else
+        render_block (r, part, block);
+      previous = block;
+      b++;
+    }
+}
+
 static void
 render_parts (Render *r,
               GArray *first_pages)
@@ -1086,12 +1396,7 @@ render_parts (Render *r,
           if (part->new_page || sb_pdf_writer_get_page (r->w) == 0)
             sb_pdf_writer_new_page (r->w);
           page = sb_pdf_writer_get_page (r->w);
-          for (guint b = 0; b < part->blocks->len; b++)
-            {
-              SbPrintBlock *block = g_ptr_array_index (part->blocks, b);
-              if (is_relevant (r, block->relevant))
-                render_block (r, part, block);
-            }
+          render_blocks (r, part);
         }
       g_array_append_val (first_pages, page);
     }

@@ -21,6 +21,7 @@
 #define PAGE_W 595.276
 #define PAGE_H 841.89
 #define PAD 6.0           /* cell padding, pt: the texts of adjacent cells stay 12 pt apart, so text extractors keep them apart */
+#define MAX_STRETCH 0.12 /* em between two characters of a justified line */
 #define N_FONTS 4         /* body, heading, fallback A, fallback B */
 
 struct _SbPdfWriter {
@@ -39,6 +40,10 @@ struct _SbPdfWriter {
   char         *part;
   GError       *error;
   PangoLanguage *language;
+  guint         calls;        /* drawing calls so far (paragraph, grid, signature…) */
+  guint         keep_call;    /* this call keeps its last lines with keep_after below them */
+  double        keep_after;   /* pt */
+  guint         first_drawn;  /* the page of the first line or cell drawn since sb_pdf_writer_watch() */
 };
 
 /* Fonts */
@@ -284,11 +289,100 @@ void
 sb_pdf_writer_skip (SbPdfWriter *self,
                     double       pt)
 {
+  /* space that does not fit ends the page: what comes next starts the
+   * next one (a heading's space below it stays with the heading) */
   ensure_page (self);
-  if (self->y + pt > page_bottom (self))
+  self->y = MIN (self->y + pt, page_bottom (self));
+}
+
+gboolean
+sb_pdf_writer_at_top (SbPdfWriter *self)
+{
+  return self->n_pages == 0 || self->y <= self->top + 0.01;
+}
+
+void
+sb_pdf_writer_need (SbPdfWriter *self,
+                    double       pt)
+{
+  ensure_page (self);
+  if (self->y + pt > page_bottom (self) + 0.01 && !sb_pdf_writer_at_top (self))
     sb_pdf_writer_new_page (self);
-  else
-    self->y += pt;
+}
+
+double
+sb_pdf_writer_page_height (SbPdfWriter *self)
+{
+  return page_bottom (self) - self->top;
+}
+
+void
+sb_pdf_writer_probe_begin (SbPdfWriter *self,
+                           SbPdfMark   *mark)
+{
+  mark->n_pages = self->n_pages;
+  mark->n_parts = self->page_parts->len;
+  mark->calls = self->calls;
+  mark->y = self->y;
+  mark->left = self->left;
+  mark->right = self->right;
+  mark->dry_run = self->dry_run;
+  mark->keep_call = self->keep_call;
+  mark->keep_after = self->keep_after;
+  mark->first_drawn = self->first_drawn;
+  self->dry_run = TRUE;
+}
+
+void
+sb_pdf_writer_probe_end (SbPdfWriter     *self,
+                         const SbPdfMark *mark)
+{
+  self->n_pages = mark->n_pages;
+  g_ptr_array_set_size (self->page_parts, mark->n_parts);
+  self->calls = mark->calls;
+  self->y = mark->y;
+  self->left = mark->left;
+  self->right = mark->right;
+  self->dry_run = mark->dry_run;
+  self->keep_call = mark->keep_call;
+  self->keep_after = mark->keep_after;
+  self->first_drawn = mark->first_drawn;
+}
+
+guint
+sb_pdf_writer_get_calls (SbPdfWriter *self)
+{
+  return self->calls;
+}
+
+void
+sb_pdf_writer_keep_after (SbPdfWriter *self,
+                          guint        call,
+                          double       pt)
+{
+  self->keep_call = call;
+  self->keep_after = pt;
+}
+
+void
+sb_pdf_writer_watch (SbPdfWriter *self)
+{
+  self->first_drawn = 0;
+}
+
+guint
+sb_pdf_writer_first_drawn (SbPdfWriter *self)
+{
+  return self->first_drawn;
+}
+
+/* a new drawing call; returns what must stay below its last lines on
+ * their page (0: nothing) */
+static double
+begin_call (SbPdfWriter *self)
+{
+  self->calls++;
+  return self->calls == self->keep_call ? self->keep_after : 0;
 }
 
 /* Text: characters, fonts, break opportunities */
@@ -355,6 +449,75 @@ is_space (gunichar c)
   return c == ' ' || c == 0x3000;
 }
 
+static double
+line_width (const Block *block,
+            const Line  *line)
+{
+  const gunichar *chars = (gunichar *) (void *) block->chars->data;
+  const double *adv = (double *) (void *) block->advance->data;
+  double width = line->indent;
+  guint e = line->end;
+
+  while (e > line->start && is_space (chars[e - 1]))
+    e--;
+  for (guint k = line->start; k < e; k++)
+    width += adv[k];
+  return width;
+}
+
+/* No widow: a paragraph's last line holding a single character (or one
+ * and closing punctuation) takes one more from the line before — two when
+ * the one would start the line with punctuation — if that line keeps two
+ * characters, no line starts or ends against the rules above, the break
+ * is an allowed one and the last line still fits. Else it stays. */
+static void
+fix_widow (Block              *block,
+           guint               first_line,
+           guint               first,
+           const PangoLogAttr *attrs)
+{
+  const gunichar *chars = (gunichar *) (void *) block->chars->data;
+  const double *adv = (double *) (void *) block->advance->data;
+  Line *prev, *last;
+  guint n_chars = 0;
+
+  if (block->lines->len < first_line + 2)
+    return;
+  prev = &g_array_index (block->lines, Line, block->lines->len - 2);
+  last = &g_array_index (block->lines, Line, block->lines->len - 1);
+  if (prev->end != last->start)
+    return;   /* a space between them: Latin text */
+  for (guint k = last->start; k < last->end; k++)
+    {
+      if (is_space (chars[k]))
+        return;
+      if (!no_line_start (chars[k]))
+        n_chars++;
+    }
+  if (n_chars != 1 || no_line_start (chars[last->start]))
+    return;
+  for (guint pull = 1; pull <= 2; pull++)
+    {
+      guint end = prev->end - pull;
+      double width = 0;
+
+      if (prev->end < prev->start + pull + 2)
+        return;
+      if (no_line_start (chars[end]) || no_line_end (chars[end - 1]) || is_space (chars[end]) ||
+          is_space (chars[end - 1]) || !attrs[end - first].is_line_break)
+        continue;
+      for (guint k = end; k < last->end; k++)
+        width += adv[k];
+      if (width > block->width + 0.01)
+        return;
+      prev->end = end;
+      last->start = end;
+      prev->width = line_width (block, prev);
+      last->width = line_width (block, last);
+      return;
+    }
+}
+
 static void
 break_paragraph (SbPdfWriter *self,
                  Block       *block,
@@ -369,6 +532,7 @@ break_paragraph (SbPdfWriter *self,
   const double *adv = (double *) (void *) block->advance->data;
   double indent = block->style.indent ? MIN (2 * block->style.size, block->width / 4) : 0;
   guint start = first;
+  guint first_line = block->lines->len;
 
   pango_get_log_attrs (utf8, utf8_len, -1, self->language, attrs, n + 1);
 
@@ -423,6 +587,7 @@ break_paragraph (SbPdfWriter *self,
         start++;
       indent = 0;
     }
+  fix_widow (block, first_line, first, attrs);
 }
 
 static Block *
@@ -517,6 +682,8 @@ draw_line (SbPdfWriter *self,
   double char_space = 0;
   guint end = line->end;
 
+  if (self->first_drawn == 0)
+    self->first_drawn = self->n_pages;
   if (self->dry_run)
     return;
   while (end > line->start && is_space (chars[end - 1]))
@@ -530,7 +697,9 @@ draw_line (SbPdfWriter *self,
       if (!line->last && end - line->start > 1)
         {
           double extra = (block->width - line->width) / (end - line->start - 1);
-          if (extra > 0 && extra <= size * 0.25)
+          /* a line stretched more than this (a long number or word went
+           * to the next line) is set flush left instead */
+          if (extra > 0 && extra <= size * MAX_STRETCH)
             char_space = extra;
         }
       break;
@@ -565,23 +734,54 @@ draw_line (SbPdfWriter *self,
     HPDF_Page_SetRGBFill (self->page, 0, 0, 0);
 }
 
+/* keep: what must follow the last two lines on their page */
+static void
+paragraph (SbPdfWriter      *self,
+           const char       *text,
+           const SbPdfStyle *style,
+           const char       *where,
+           double            keep)
+{
+  g_autoptr(Block) block = NULL;
+  guint n;
+
+  ensure_page (self);
+  block = layout (self, text, style, sb_pdf_writer_text_width (self), where);
+  n = block->lines->len;
+  for (guint i = 0; i < n; i++)
+    {
+      double need = block->line_height;
+
+      /* the last two lines keep with what follows; a short paragraph
+       * (three lines or fewer) keeps whole */
+      if (keep > 0 && i == (n > 3 ? n - 2 : 0) && !sb_pdf_writer_at_top (self))
+        need = (n - i) * block->line_height + keep;
+      if (self->y + need > page_bottom (self) + 0.01)
+        sb_pdf_writer_new_page (self);
+      draw_line (self, block, i, self->left, self->y);
+      self->y += block->line_height;
+    }
+}
+
 void
 sb_pdf_writer_paragraph (SbPdfWriter      *self,
                          const char       *text,
                          const SbPdfStyle *style,
                          const char       *where)
 {
-  g_autoptr(Block) block = NULL;
+  double keep = begin_call (self);
 
-  ensure_page (self);
-  block = layout (self, text, style, sb_pdf_writer_text_width (self), where);
-  for (guint i = 0; i < block->lines->len; i++)
-    {
-      if (self->y + block->line_height > page_bottom (self) + 0.01)
-        sb_pdf_writer_new_page (self);
-      draw_line (self, block, i, self->left, self->y);
-      self->y += block->line_height;
-    }
+  paragraph (self, text, style, where, keep);
+}
+
+double
+sb_pdf_writer_paragraph_height (SbPdfWriter      *self,
+                                const char       *text,
+                                const SbPdfStyle *style)
+{
+  g_autoptr(Block) block = layout (self, text, style, sb_pdf_writer_text_width (self), NULL);
+
+  return block->lines->len * block->line_height;
 }
 
 /* Cells, grids, tables */
@@ -651,6 +851,8 @@ draw_cell (SbPdfWriter *self,
    * rows repeated there) follows each page's text block */
   double x = self->left + p->x;
 
+  if (self->first_drawn == 0)
+    self->first_drawn = self->n_pages;
   rect (self, x, top, p->width, height, p->cell->fill, FALSE);
   for (guint i = p->next_line; i < end; i++)
     draw_line (self, p->block, i, x + PAD, top + PAD + (i - p->next_line) * p->block->line_height);
@@ -664,20 +866,47 @@ static void draw_headers (SbPdfWriter *self, GPtrArray *headers);
 static void
 draw_row (SbPdfWriter *self,
           GPtrArray   *cells,
-          GPtrArray   *headers)
+          GPtrArray   *headers,
+          double       keep)   /* pt that must follow the row's last two lines on their page */
 {
   for (;;)
     {
-      double need = 0, space, min_line = 0;
+      double need = 0, space, min_line = 0, tallest_line = 0;
+      guint most_lines = 0;
 
       for (guint i = 0; i < cells->len; i++)
         {
           Placed *p = g_ptr_array_index (cells, i);
           need = MAX (need, cell_need (p));
           if (p->next_line < p->block->lines->len)
-            min_line = MAX (min_line, 2 * PAD + p->block->line_height);
+            {
+              min_line = MAX (min_line, 2 * PAD + p->block->line_height);
+              tallest_line = MAX (tallest_line, p->block->line_height);
+              most_lines = MAX (most_lines, p->block->lines->len - p->next_line);
+            }
         }
       space = page_bottom (self) - self->y;
+      if (keep > 0 && need <= space + 0.01 && need + keep > space + 0.01 && self->y > self->top + 1)
+        {
+          double slice = need - 2 * tallest_line;
+
+          if (need + keep <= page_bottom (self) - self->top - 40 && (headers == NULL || self->y > self->top + 60))
+            {
+              /* the row moves to the next page with what follows it */
+              sb_pdf_writer_new_page (self);
+              draw_headers (self, headers);
+              continue;
+            }
+          /* a long row: its last two lines go to the next page with what follows */
+          if (most_lines >= 3 && slice >= min_line && slice <= space + 0.01)
+            {
+              for (guint i = 0; i < cells->len; i++)
+                draw_cell (self, g_ptr_array_index (cells, i), self->y, slice);
+              sb_pdf_writer_new_page (self);
+              draw_headers (self, headers);
+              continue;
+            }
+        }
       if (need <= space + 0.01)
         {
           for (guint i = 0; i < cells->len; i++)
@@ -730,7 +959,8 @@ draw_group (SbPdfWriter *self,
             GPtrArray   *placed_rows,
             guint        first,
             guint        last,
-            GPtrArray   *headers)
+            GPtrArray   *headers,
+            double       keep)
 {
   g_autofree double *heights = g_new0 (double, last - first + 1);
   double total = 0;
@@ -766,7 +996,9 @@ draw_group (SbPdfWriter *self,
   for (guint r = first; r <= last; r++)
     total += heights[r - first];
 
-  if (total > page_bottom (self) - self->y + 0.01 && total <= page_bottom (self) - self->top - 60)
+  if ((total > page_bottom (self) - self->y + 0.01 && total <= page_bottom (self) - self->top - 60) ||
+      (keep > 0 && total + keep > page_bottom (self) - self->y + 0.01 && total + keep <= page_bottom (self) - self->top - 60 &&
+       self->y > self->top + 60))
     {
       sb_pdf_writer_new_page (self);
       draw_headers (self, headers);
@@ -774,7 +1006,7 @@ draw_group (SbPdfWriter *self,
   if (total > page_bottom (self) - self->y + 0.01)
     {
       for (guint r = first; r <= last; r++)
-        draw_row (self, g_ptr_array_index (placed_rows, r), headers);
+        draw_row (self, g_ptr_array_index (placed_rows, r), headers, r == last ? keep : 0);
       return;
     }
   {
@@ -798,6 +1030,47 @@ draw_group (SbPdfWriter *self,
   }
 }
 
+static double
+header_height (GPtrArray *headers)
+{
+  double height = 0;
+
+  for (guint r = 0; r < headers->len; r++)
+    {
+      GPtrArray *cells = g_ptr_array_index (headers, r);
+      double need = 0;
+
+      for (guint i = 0; i < cells->len; i++)
+        need = MAX (need, cell_need (g_ptr_array_index (cells, i)));
+      height += need;
+    }
+  return height;
+}
+
+/* the first data row, or its first line when it is longer than a page */
+static double
+first_row_height (SbPdfWriter *self,
+                  GPtrArray   *placed_rows,
+                  guint        n_header_rows)
+{
+  GPtrArray *cells;
+  double need = 0, line = 0;
+
+  if (placed_rows->len <= n_header_rows)
+    return 0;
+  cells = g_ptr_array_index (placed_rows, n_header_rows);
+  for (guint i = 0; i < cells->len; i++)
+    {
+      Placed *p = g_ptr_array_index (cells, i);
+
+      line = MAX (line, 2 * PAD + p->block->line_height);
+      if (p->rowspan <= 1)
+        need = MAX (need, cell_need (p));
+    }
+  need = MAX (need, line);
+  return need > page_bottom (self) - self->top - 80 ? line : need;
+}
+
 static gboolean
 only_labels (GPtrArray *cells)
 {
@@ -815,6 +1088,7 @@ sb_pdf_writer_grid (SbPdfWriter *self,
   g_autoptr(GPtrArray) placed_rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) headers = NULL;
   double total = sb_pdf_writer_text_width (self);
+  double keep = begin_call (self);
 
   ensure_page (self);
   /* lay out every cell; a cell's width is its width_mm (0: the rest of the row) */
@@ -862,8 +1136,11 @@ sb_pdf_writer_grid (SbPdfWriter *self,
       headers = g_ptr_array_new ();
       for (guint r = 0; r < MIN (n_header_rows, placed_rows->len); r++)
         g_ptr_array_add (headers, g_ptr_array_index (placed_rows, r));
-      /* a header never stands alone at a page's foot */
-      if (page_bottom (self) - self->y < 80)
+      /* a header never stands alone at a page's foot: it moves to the next
+       * page unless the first row below it fits with it (or, for a row
+       * longer than a page, that row's first line) */
+      if (!sb_pdf_writer_at_top (self) &&
+          header_height (headers) + first_row_height (self, placed_rows, n_header_rows) > page_bottom (self) - self->y + 0.01)
         sb_pdf_writer_new_page (self);
       draw_headers (self, headers);
     }
@@ -904,9 +1181,9 @@ sb_pdf_writer_grid (SbPdfWriter *self,
             }
         }
       if (last == r)
-        draw_row (self, g_ptr_array_index (placed_rows, r), headers);
+        draw_row (self, g_ptr_array_index (placed_rows, r), headers, last + 1 == placed_rows->len ? keep : 0);
       else
-        draw_group (self, placed_rows, r, last, headers);
+        draw_group (self, placed_rows, r, last, headers, last + 1 == placed_rows->len ? keep : 0);
       r = last + 1;
     }
 }
@@ -949,11 +1226,12 @@ sb_pdf_writer_signature (SbPdfWriter      *self,
                          const SbPdfStyle *style)
 {
   SbPdfStyle right = *style;
-  double need = style->size * style->leading * (date ? 2 : 1) + (seal ? 34 * SB_PT_PER_MM : 10);
+  double need = sb_pdf_writer_signature_height (self, label, seal, date, style);
   g_autofree char *line = seal ? g_strdup (label) : g_strdup_printf ("%s＿＿＿＿＿＿＿＿", label);
+  double keep = begin_call (self);
 
   ensure_page (self);
-  if (self->y + need > page_bottom (self))
+  if (self->y + need + keep > page_bottom (self) + 0.01 && !sb_pdf_writer_at_top (self))
     sb_pdf_writer_new_page (self);
   right.align = SB_PDF_ALIGN_RIGHT;
   right.indent = FALSE;
@@ -974,9 +1252,25 @@ sb_pdf_writer_signature (SbPdfWriter      *self,
     }
   else
     self->y += 10;
-  sb_pdf_writer_paragraph (self, line, &right, NULL);
+  paragraph (self, line, &right, NULL, 0);
   if (date)
-    sb_pdf_writer_paragraph (self, "年　　月　　日", &right, NULL);
+    paragraph (self, "年　　月　　日", &right, NULL, 0);
+}
+
+double
+sb_pdf_writer_signature_height (SbPdfWriter      *self,
+                                const char       *label,
+                                gboolean          seal,
+                                gboolean          date,
+                                const SbPdfStyle *style)
+{
+  SbPdfStyle right = *style;
+  g_autofree char *line = seal ? g_strdup (label) : g_strdup_printf ("%s＿＿＿＿＿＿＿＿", label);
+
+  right.align = SB_PDF_ALIGN_RIGHT;
+  right.indent = FALSE;
+  return (seal ? 30 * SB_PT_PER_MM + 4 : 10) + sb_pdf_writer_paragraph_height (self, line, &right) +
+         (date ? style->size * style->leading : 0);
 }
 
 void
@@ -1012,7 +1306,7 @@ sb_pdf_writer_qr (SbPdfWriter *self,
   if (caption != NULL)
     {
       SbPdfStyle small = { SB_PDF_FACE_BODY, 7.5, 1.3, SB_PDF_ALIGN_RIGHT, FALSE, TRUE };
-      sb_pdf_writer_paragraph (self, caption, &small, NULL);
+      paragraph (self, caption, &small, NULL, 0);
     }
 }
 

@@ -4,7 +4,9 @@
  * 黑体-style heading face, per-character fallbacks for what they lack), the
  * page flow and the line breaking: UAX #14 break opportunities from Pango
  * plus the Chinese rules (no line starts with ，。、；：？！）】》”’% and no
- * line ends with （【《“‘), justified lines, 2-character first-line indent.
+ * line ends with （【《“‘), no one-character last line (widow), justified
+ * lines (flush left when that would stretch them more than 0.12 em a gap),
+ * 2-character first-line indent.
  * Paragraphs, grid rows and table rows split across pages; nothing is drawn
  * outside its cell or the page.
  *
@@ -92,6 +94,44 @@ double       sb_pdf_writer_text_width     (SbPdfWriter  *self);   /* pt */
 double       sb_pdf_writer_space_left     (SbPdfWriter  *self);   /* pt */
 void         sb_pdf_writer_skip           (SbPdfWriter  *self,
                                            double        pt);
+
+/* Looking ahead. sb_pdf_writer_at_top: nothing drawn on this page yet.
+ * sb_pdf_writer_need: a new page unless pt fit on this one (or it is
+ * empty). A probe lays out without drawing and then puts everything back:
+ * the exporter tries a block to see where it would end. Every drawing call
+ * (paragraph, box, grid, signature, contents line) is counted; the call
+ * given to keep_after keeps its last two lines (a grid: its last row's)
+ * on the page with pt below them. watch/first_drawn: the page of the
+ * first line or cell drawn since watch (0: none yet). */
+typedef struct {
+  guint    n_pages, n_parts, calls, keep_call, first_drawn;
+  double   y, left, right, keep_after;
+  gboolean dry_run;
+} SbPdfMark;
+
+gboolean     sb_pdf_writer_at_top         (SbPdfWriter  *self);
+void         sb_pdf_writer_need           (SbPdfWriter  *self,
+                                           double        pt);
+double       sb_pdf_writer_page_height    (SbPdfWriter  *self);   /* of the text block, pt */
+void         sb_pdf_writer_probe_begin    (SbPdfWriter  *self,
+                                           SbPdfMark    *mark);
+void         sb_pdf_writer_probe_end      (SbPdfWriter     *self,
+                                           const SbPdfMark *mark);
+guint        sb_pdf_writer_get_calls      (SbPdfWriter  *self);
+void         sb_pdf_writer_keep_after     (SbPdfWriter  *self,
+                                           guint         call,
+                                           double        pt);
+void         sb_pdf_writer_watch          (SbPdfWriter  *self);
+guint        sb_pdf_writer_first_drawn    (SbPdfWriter  *self);
+
+double       sb_pdf_writer_paragraph_height (SbPdfWriter      *self,
+                                             const char       *text,
+                                             const SbPdfStyle *style);
+double       sb_pdf_writer_signature_height (SbPdfWriter      *self,
+                                             const char       *label,
+                                             gboolean          seal,
+                                             gboolean          date,
+                                             const SbPdfStyle *style);
 
 void         sb_pdf_writer_paragraph      (SbPdfWriter      *self,
                                            const char       *text,
