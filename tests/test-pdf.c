@@ -586,6 +586,59 @@ test_sample (gconstpointer data)
   check_pdf (name, draft, bytes, NULL);
 }
 
+/* The contents: an entry that takes two lines has its page number beside
+ * its last line, where the dotted leader ends (read with poppler's line
+ * boxes); the number is the page the part starts on. */
+static void
+test_contents (void)
+{
+  g_autofree char *path = g_build_filename (SOURCE_DIR, "resources", "samples", "nantong-2023-qianzhan.json", NULL);
+  g_autoptr(SbDraft) draft = load_draft (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = export (draft, &error);
+  g_autofree char *pdf = NULL;
+  g_autoptr(GRegex) line = g_regex_new ("<line xMin=\"([-0-9.]+)\" yMin=\"([-0-9.]+)\"[^>]*>\\s*((?:<word [^>]*>[^<]*</word>\\s*)+)</line>",
+                                        0, 0, NULL);
+  g_autoptr(GRegex) tags = g_regex_new ("<[^>]*>|\\s", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_auto(Run) run = { 0 };
+  double entry_end_y = -1, number_y = -1;
+  g_autofree char *number = NULL;
+
+  g_assert_no_error (error);
+  pdf = write_pdf (bytes, "contents.pdf");
+  run_tool (&run, "pdftotext", "-f", "2", "-l", "2", "-bbox-layout", pdf, "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  /* the first entry, 《…诚信承诺及项目形式审查责任书》, is wider than the
+   * column: it ends on a second line */
+  for (g_regex_match (line, run.out, 0, &match); g_match_info_matches (match); g_match_info_next (match, NULL))
+    {
+      g_autofree char *x = g_match_info_fetch (match, 1);
+      g_autofree char *y = g_match_info_fetch (match, 2);
+      g_autofree char *words = g_match_info_fetch (match, 3);
+      g_autofree char *text = g_regex_replace_literal (tags, words, -1, 0, "", 0, NULL);
+
+      if (g_str_has_suffix (text, "形式审查责任书") && !g_str_has_prefix (text, "市财政"))
+        entry_end_y = g_ascii_strtod (y, NULL);
+      else if (number == NULL && g_ascii_strtod (x, NULL) > 400 && text[0] != '\0' &&
+               strspn (text, "0123456789") == strlen (text))
+        {
+          number = g_strdup (text);
+          number_y = g_ascii_strtod (y, NULL);
+        }
+    }
+  g_test_message ("entry's last line at %g pt, its page number %s at %g pt", entry_end_y, number, number_y);
+  g_assert_cmpfloat (entry_end_y, >, 0);
+  g_assert_nonnull (number);
+  g_assert_cmpfloat (ABS (number_y - entry_end_y), <, 1);
+  {
+    g_auto(Run) page = { 0 };
+
+    run_tool (&page, "pdftotext", "-f", number, "-l", number, pdf, "-", NULL);
+    g_assert_nonnull (strstr (squeeze (page.out), "形式审查责任书"));
+  }
+}
+
 /* Stress drafts */
 
 static void
@@ -1086,6 +1139,7 @@ main (int    argc,
   g_test_add_func ("/pdf/deterministic", test_deterministic);
   g_test_add_func ("/pdf/empty-values", test_empty_values);
   g_test_add_func ("/pdf/metadata", test_metadata);
+  g_test_add_func ("/pdf/contents", test_contents);
   g_test_add_func ("/pdf/template/prints-every-field", test_templates_print_every_field);
   g_test_add_func ("/pdf/template/omission-detected", test_omission_detected);
   g_test_add_func ("/pdf/template/loader-errors", test_loader_errors);

@@ -853,9 +853,14 @@ draw_cell (SbPdfWriter *self,
 
   if (self->first_drawn == 0)
     self->first_drawn = self->n_pages;
+  double offset = 0;
+
+  /* a cell's text that is all drawn here may sit at its bottom */
+  if (p->cell->style.bottom && p->next_line == 0 && end == p->block->lines->len)
+    offset = MAX (0, height - 2 * PAD - end * p->block->line_height);
   rect (self, x, top, p->width, height, p->cell->fill, FALSE);
   for (guint i = p->next_line; i < end; i++)
-    draw_line (self, p->block, i, x + PAD, top + PAD + (i - p->next_line) * p->block->line_height);
+    draw_line (self, p->block, i, x + PAD, top + PAD + offset + (i - p->next_line) * p->block->line_height);
   p->next_line = end;
   rect (self, x, top, p->width, height, FALSE, p->cell->border);
 }
@@ -1327,6 +1332,7 @@ sb_pdf_writer_toc_line (SbPdfWriter      *self,
   cells[1].text = number;
   cells[1].style = *style;
   cells[1].style.align = SB_PDF_ALIGN_RIGHT;
+  cells[1].style.bottom = TRUE;   /* beside the entry's last line, where the leader ends */
   cells[1].width_mm = 20;
   g_array_append_vals (row, cells, 2);
   g_ptr_array_add (rows, row);

@@ -44,6 +44,7 @@ typedef struct {
   SbPdfAlign align;
   gboolean   indent;    /* 2-character first-line indent */
   gboolean   grey;
+  gboolean   bottom;    /* in a cell: on its last line, not its first (a page number in the contents) */
 } SbPdfStyle;
 
 /* Where the fonts are; NULL members are looked up with fontconfig. */
