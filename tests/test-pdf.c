@@ -342,6 +342,7 @@ check_line_starts (const char *name,
                    const char *text)
 {
   g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  gunichar previous_end = 0;
 
   for (guint i = 0; lines[i] != NULL; i++)
     {
@@ -354,11 +355,21 @@ check_line_starts (const char *name,
       if (*p != '\0')
         {
           const char *last = g_utf8_prev_char (p + strlen (p));
+          gunichar first = g_utf8_get_char (p);
+
           while (last > p && *last == ' ')
             last = g_utf8_prev_char (last);
           if (g_utf8_strchr (forbidden_end, -1, g_utf8_get_char (last)) != NULL)
             g_test_fail_printf ("%s: a line ends with forbidden punctuation: “%s”", name, lines[i]);
+          /* an amount is not parted from its unit: 300万|元, 1.2|亿 */
+          if (previous_end != 0 &&
+              ((g_unichar_isdigit (previous_end) && g_utf8_strchr ("万亿元%", -1, first) != NULL) ||
+               (g_utf8_strchr ("万亿", -1, previous_end) != NULL && first == 0x5143 /* 元 */)))
+            g_test_fail_printf ("%s: an amount is broken from its unit: “%s” / “%s”", name, lines[i - 1], lines[i]);
+          previous_end = g_utf8_get_char (last);
         }
+      else
+        previous_end = 0;
     }
 }
 

@@ -430,6 +430,20 @@ no_line_end (gunichar c)
   return c != 0 && g_utf8_strchr ("（【《“‘「『〔〈｛［([{", -1, c) != NULL;
 }
 
+/* An amount stays with its unit: no break between a digit and the
+ * character after it when that is a Han character (150万, 3项, 2023年) or a
+ * per cent sign, nor inside 万元 and 亿元 — UAX #14 allows both. */
+static gboolean
+keeps_with_previous (gunichar previous,
+                     gunichar c)
+{
+  gboolean digit = g_unichar_isdigit (previous) && previous < 0x10000;
+
+  if (digit && (c == '%' || c == 0xFF05 || g_unichar_get_script (c) == G_UNICODE_SCRIPT_HAN))
+    return TRUE;
+  return c == 0x5143 /* 元 */ && (previous == 0x4E07 /* 万 */ || previous == 0x4EBF /* 亿 */);
+}
+
 static int
 font_for (SbPdfWriter *self,
           SbPdfFace    face,
@@ -535,6 +549,9 @@ break_paragraph (SbPdfWriter *self,
   guint first_line = block->lines->len;
 
   pango_get_log_attrs (utf8, utf8_len, -1, self->language, attrs, n + 1);
+  for (guint i = first + 1; i < last; i++)
+    if (keeps_with_previous (chars[i - 1], chars[i]))
+      attrs[i - first].is_line_break = FALSE;
 
   if (n == 0)
     {
