@@ -1386,7 +1386,6 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *xdg = NULL;
   const char *examples[] = { "example-call.json", "example-draft.json", "plan.pdf", "agreement.pdf" };
   int status;
