@@ -149,6 +149,7 @@ problem_row (SbReviewPage *self,
   g_autofree char *title = g_markup_escape_text (message, -1);
   g_autofree char *subtitle = NULL;
   g_autofree char *where = NULL;
+  gboolean acknowledgeable;
 
   if (problem->clause != NULL)
     where = g_strdup_printf ("%s · %s · %s", severity_name (problem->severity), problem->clause, problem->path);
@@ -169,7 +170,11 @@ problem_row (SbReviewPage *self,
                                   severity_name (problem->severity), -1);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
 
-  if (problem->severity == SB_SEVERITY_WARNING && _sb_wizard_read_only (self->wizard))
+  /* a warning of a rule the call states; our own checks' warnings cannot be acknowledged */
+  acknowledgeable = problem->severity == SB_SEVERITY_WARNING &&
+                    sb_call_find_rule (sb_draft_get_call (sb_wizard_get_draft (self->wizard)), problem->code) != NULL;
+
+  if (acknowledgeable && _sb_wizard_read_only (self->wizard))
     {
       /* a signed application's acknowledgements are read, not changed: as
        * text in the row, which Tab reaches, not as a greyed-out tick */
@@ -179,8 +184,7 @@ problem_row (SbReviewPage *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), state);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("go-next-symbolic"));
     }
-  else if (problem->severity == SB_SEVERITY_WARNING &&
-           sb_call_find_rule (sb_draft_get_call (sb_wizard_get_draft (self->wizard)), problem->code) != NULL)
+  else if (acknowledgeable)
     {
       GtkWidget *check = gtk_check_button_new_with_label (_("Acknowledged"));
 

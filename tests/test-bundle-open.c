@@ -263,8 +263,8 @@ has_label (GtkWidget  *widget,
 }
 
 /* The review's acknowledgements, read-only: no tick to toggle, the state
- * as text in each warning's row (which Tab reaches), as the signed draft
- * has it. Returns how many warnings there are. */
+ * as text in the row of each warning of a rule (which Tab reaches), as the
+ * signed draft has it. Returns how many such warnings there are. */
 static guint
 check_acknowledgements (SbWizard  *wizard,
                         GPtrArray *problems)
@@ -290,8 +290,14 @@ check_acknowledgements (SbWizard  *wizard,
         }
       g_assert_nonnull (problem);
       g_assert_null (sb_test_find_descendant (row, GTK_TYPE_CHECK_BUTTON));
-      if (problem->severity != SB_SEVERITY_WARNING)
-        continue;
+      if (problem->severity != SB_SEVERITY_WARNING ||
+          sb_call_find_rule (sb_draft_get_call (sb_wizard_get_draft (wizard)), problem->code) == NULL)
+        {
+          /* not a rule's warning: nothing to acknowledge, nothing said */
+          g_assert_false (has_label (row, _("Acknowledged")));
+          g_assert_false (has_label (row, _("Not acknowledged")));
+          continue;
+        }
       found++;
       g_assert_true (gtk_widget_get_focusable (row));
       g_assert_true (has_label (row, problem->acknowledged ? _("Acknowledged") : _("Not acknowledged")));

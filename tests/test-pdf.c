@@ -29,6 +29,7 @@
 #include "sb-catalog.h"
 #include "sb-draft.h"
 #include "sb-pdf-export.h"
+#include "sb-pdf-writer.h"
 #include "sb-validator.h"
 
 static const char *forbidden_start = "，。、；：？！）】》”’%";
@@ -650,6 +651,58 @@ test_contents (void)
   }
 }
 
+/* A table whose header is taller than 60 pt, before something that must
+ * keep its last row company (a signature group), with a last row that fits
+ * a page only without that company: the row once moved to a new page, and
+ * again from that one, for ever. It must end, its row drawn once. Run in a
+ * subprocess: a hang fails by the time limit, not by hanging the suite. */
+static void
+tall_header_table (void)
+{
+  SbPdfFontChoice fonts = { 0 };
+  SbPdfMargins margins = { 37, 26, 35, 28, TRUE };
+  g_autoptr(GError) error = NULL;
+  SbPdfWriter *w = sb_pdf_writer_new (&fonts, &margins, FALSE, &error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  GArray *header = g_array_new (FALSE, TRUE, sizeof (SbPdfCell));
+  GArray *row = g_array_new (FALSE, TRUE, sizeof (SbPdfCell));
+  SbPdfStyle style = { SB_PDF_FACE_BODY, 12, 1.5, SB_PDF_ALIGN_LEFT, FALSE, FALSE, FALSE };
+  g_autoptr(GBytes) pdf = NULL;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 6; i++)
+    {
+      /* narrow columns: each header cell takes five lines or more */
+      SbPdfCell cell = { (char *) "在研市级软科学项目数（不含本项）", style, 25, FALSE, 0, 1, 1, TRUE, TRUE, 0, NULL };
+      g_array_append_val (header, cell);
+    }
+  {
+    SbPdfCell cell = { (char *) "一行", style, 0, FALSE, 0, 6, 1, TRUE, FALSE, 165, NULL };
+    g_array_append_val (row, cell);
+  }
+  g_ptr_array_add (rows, header);
+  g_ptr_array_add (rows, row);
+  sb_pdf_writer_keep_after (w, sb_pdf_writer_get_calls (w) + 1, 100);
+  sb_pdf_writer_grid (w, rows, 1);
+  sb_pdf_writer_signature (w, "负责人（签字）：", FALSE, FALSE, &style);
+  g_assert_true (sb_pdf_writer_finish (w, "test", &pdf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sb_pdf_writer_get_page (w), <=, 3);
+  sb_pdf_writer_free (w);
+}
+
+static void
+test_tall_header_ends (void)
+{
+  if (g_test_subprocess ())
+    {
+      tall_header_table ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 /* Stress drafts */
 
 static void
@@ -1151,6 +1204,7 @@ main (int    argc,
   g_test_add_func ("/pdf/empty-values", test_empty_values);
   g_test_add_func ("/pdf/metadata", test_metadata);
   g_test_add_func ("/pdf/contents", test_contents);
+  g_test_add_func ("/pdf/tall-header-ends", test_tall_header_ends);
   g_test_add_func ("/pdf/template/prints-every-field", test_templates_print_every_field);
   g_test_add_func ("/pdf/template/omission-detected", test_omission_detected);
   g_test_add_func ("/pdf/template/loader-errors", test_loader_errors);

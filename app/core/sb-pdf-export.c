@@ -309,11 +309,17 @@ value_or_empty (char *text)
 /* Blocks */
 
 /* the gap between blocks that would otherwise touch: half a body line */
+static double
+gap_height (Render *r)
+{
+  return sb_print_template_get_size (r->template, "body") * 0.8;
+}
+
 static void
 gap (Render *r)
 {
   if (!sb_pdf_writer_at_top (r->w))
-    sb_pdf_writer_skip (r->w, sb_print_template_get_size (r->template, "body") * 0.8);
+    sb_pdf_writer_skip (r->w, gap_height (r));
 }
 
 static void
@@ -1241,6 +1247,28 @@ group_height (Render            *r,
   return height;
 }
 
+static void render_keeping (Render *r, const SbPrintPart *part, SbPrintBlock *block, double keep);
+
+/* What must stay with the last lines of block b on their page: the
+ * signature group after it (and the gap before that), if it fits a page;
+ * else 0 */
+static double
+keep_height (Render            *r,
+             const SbPrintPart *part,
+             guint              b)
+{
+  guint next;
+  double height;
+
+  for (next = b + 1; next < part->blocks->len; next++)
+    if (is_relevant (r, ((SbPrintBlock *) g_ptr_array_index (part->blocks, next))->relevant))
+      break;
+  if (next >= part->blocks->len || group_end (r, part, next) <= next)
+    return 0;
+  height = group_height (r, part, next, group_end (r, part, next)) + gap_height (r);
+  return height <= sb_pdf_writer_page_height (r->w) ? height : 0;
+}
+
 /* the page a heading (and the headings right after it) ends on is the page
  * the next block starts on: tried out */
 static gboolean
@@ -1271,8 +1299,25 @@ heading_stranded (Render            *r,
   r->keep_checked = FALSE;
   if (!stranded && i < part->blocks->len)
     {
+      /* what follows, placed as render_blocks will place it: a signature
+       * group moves whole to a page it fits; a block before one keeps its
+       * last lines with it */
+      guint end = group_end (r, part, i);
+
       sb_pdf_writer_watch (r->w);
-      render_block (r, part, g_ptr_array_index (part->blocks, i));
+      if (end > i)
+        {
+          double height = group_height (r, part, i, end);
+
+          gap (r);
+          if (height <= sb_pdf_writer_page_height (r->w))
+            sb_pdf_writer_need (r->w, height);
+          render_block (r, part, g_ptr_array_index (part->blocks, i));
+        }
+      else if (keep_height (r, part, i) > 0)
+        render_keeping (r, part, g_ptr_array_index (part->blocks, i), keep_height (r, part, i));
+      else
+        render_block (r, part, g_ptr_array_index (part->blocks, i));
       stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
     }
   r->probing = FALSE;
@@ -1291,11 +1336,13 @@ render_keeping (Render            *r,
   SbPdfMark mark;
   guint calls;
 
+  gboolean probing = r->probing;   /* render_keeping is tried out too */
+
   sb_pdf_writer_probe_begin (r->w, &mark);
   r->probing = TRUE;
   render_block (r, part, block);
   calls = sb_pdf_writer_get_calls (r->w) - mark.calls;
-  r->probing = FALSE;
+  r->probing = probing;
   sb_pdf_writer_probe_end (r->w, &mark);
   if (calls > 0)
     sb_pdf_writer_keep_after (r->w, mark.calls + calls, keep);
@@ -1308,7 +1355,6 @@ render_blocks (Render            *r,
                const SbPrintPart *part)
 {
   double page_height = sb_pdf_writer_page_height (r->w);
-  double gap_height = sb_print_template_get_size (r->template, "body") * 0.8;
   const SbPrintBlock *previous = NULL;
   gboolean after_group = FALSE;
 
@@ -1363,15 +1409,8 @@ render_blocks (Render            *r,
           render_block (r, part, block);
           r->keep_checked = FALSE;
         }
-      else if (next < part->blocks->len && group_end (r, part, next) > next && !r->probing)
-        {
-          double height = group_height (r, part, next, group_end (r, part, next)) + gap_height;
-
-          if (height <= page_height)
-            render_keeping (r, part, block, height);
-          else
-            render_block (r, part, block);
-        }
+      else if (!r->probing && keep_height (r, part, b) > 0)
+        render_keeping (r, part, block, keep_height (r, part, b));
       else
         render_block (r, part, block);
       previous = block;

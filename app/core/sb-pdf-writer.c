@@ -891,6 +891,11 @@ draw_row (SbPdfWriter *self,
           GPtrArray   *headers,
           double       keep)   /* pt that must follow the row's last two lines on their page */
 {
+  /* a page this loop has just begun (with the repeated header): the row
+   * never moves on from it again, or a row too tall for it would add pages
+   * for ever; it is split, at least one line at a time */
+  gboolean fresh = FALSE;
+
   for (;;)
     {
       double need = 0, space, min_line = 0, tallest_line = 0;
@@ -908,7 +913,7 @@ draw_row (SbPdfWriter *self,
             }
         }
       space = page_bottom (self) - self->y;
-      if (keep > 0 && need <= space + 0.01 && need + keep > space + 0.01 && self->y > self->top + 1)
+      if (keep > 0 && !fresh && need <= space + 0.01 && need + keep > space + 0.01 && self->y > self->top + 1)
         {
           double slice = need - 2 * tallest_line;
 
@@ -917,6 +922,7 @@ draw_row (SbPdfWriter *self,
               /* the row moves to the next page with what follows it */
               sb_pdf_writer_new_page (self);
               draw_headers (self, headers);
+              fresh = TRUE;
               continue;
             }
           /* a long row: its last two lines go to the next page with what follows */
@@ -926,6 +932,7 @@ draw_row (SbPdfWriter *self,
                 draw_cell (self, g_ptr_array_index (cells, i), self->y, slice);
               sb_pdf_writer_new_page (self);
               draw_headers (self, headers);
+              fresh = TRUE;
               continue;
             }
         }
@@ -936,18 +943,23 @@ draw_row (SbPdfWriter *self,
           self->y += need;
           return;
         }
-      if (space < MAX (min_line, 2 * PAD + 1) || (need <= page_bottom (self) - self->top - 40 && self->y > self->top + 1 &&
-                                                 (headers == NULL || self->y > self->top + 60)))
+      if (!fresh && (space < MAX (min_line, 2 * PAD + 1) ||
+                     (need <= page_bottom (self) - self->top - 40 && self->y > self->top + 1 &&
+                      (headers == NULL || self->y > self->top + 60))))
         {
           /* keep a row that fits a page together; never draw an empty slice */
           sb_pdf_writer_new_page (self);
           draw_headers (self, headers);
+          fresh = TRUE;
           continue;
         }
+      /* on a page begun for it, at least one line, even below the bottom */
+      space = MAX (space, min_line);
       for (guint i = 0; i < cells->len; i++)
         draw_cell (self, g_ptr_array_index (cells, i), self->y, space);
       sb_pdf_writer_new_page (self);
       draw_headers (self, headers);
+      fresh = TRUE;
     }
 }
 
