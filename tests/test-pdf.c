@@ -645,9 +645,11 @@ test_contents (void)
   g_assert_cmpfloat (ABS (number_y - entry_end_y), <, 1);
   {
     g_auto(Run) page = { 0 };
+    g_autofree char *text = NULL;
 
     run_tool (&page, "pdftotext", "-f", number, "-l", number, pdf, "-", NULL);
-    g_assert_nonnull (strstr (squeeze (page.out), "形式审查责任书"));
+    text = squeeze (page.out);
+    g_assert_nonnull (strstr (text, "形式审查责任书"));
   }
 }
 
