@@ -653,6 +653,47 @@ test_contents (void)
   }
 }
 
+/* One face chosen for body and headings (--font and --heading-font the
+ * same file, or a machine where fontconfig finds one Chinese font for
+ * both): one font in the PDF, and every value extracts exactly. */
+static void
+test_one_font_for_all (void)
+{
+  g_autofree char *path = g_build_filename (SOURCE_DIR, "resources", "samples", "nantong-2023-qianzhan.json", NULL);
+  g_autoptr(SbDraft) draft = load_draft (path);
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr(GDateTime) time = g_date_time_new (utc, 2024, 1, 20, 9, 42, 0);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *face = NULL;
+  g_auto(Run) match = { 0 };
+  g_auto(Run) fonts = { 0 };
+  SbPdfExportOptions options = { 0 };
+
+  run_tool (&match, "fc-match", "-f", "%{file}:%{index}", "AR PL UMing CN", NULL);
+  g_assert_cmpint (match.status, ==, 0);
+  face = g_strdup (match.out);
+  options.digest = "00dd6c2302f601aa2244fa7311b117e7a7add37a73cb6637d4554b4ee1aff7cf";
+  options.time = time;
+  options.fonts.body = face;
+  options.fonts.heading = face;
+  bytes = sb_pdf_export_bytes (draft, &options, NULL, &error);
+  g_assert_no_error (error);
+  pdf = write_pdf (bytes, "one-font.pdf");
+  run_tool (&fonts, "pdffonts", pdf, NULL);
+  g_test_message ("%s", fonts.out);
+  {
+    g_auto(GStrv) lines = g_strsplit (fonts.out, "\n", -1);
+    guint uming = 0;
+
+    for (guint i = 2; lines[i] != NULL; i++)
+      uming += strstr (lines[i], "UMing") != NULL;
+    g_assert_cmpuint (uming, ==, 1);
+  }
+  check_pdf ("one-font", draft, bytes, NULL);
+}
+
 /* A table whose header is taller than 60 pt, before something that must
  * keep its last row company (a signature group), with a last row that fits
  * a page only without that company: the row once moved to a new page, and
@@ -1206,6 +1247,7 @@ main (int    argc,
   g_test_add_func ("/pdf/empty-values", test_empty_values);
   g_test_add_func ("/pdf/metadata", test_metadata);
   g_test_add_func ("/pdf/contents", test_contents);
+  g_test_add_func ("/pdf/one-font-for-all", test_one_font_for_all);
   g_test_add_func ("/pdf/tall-header-ends", test_tall_header_ends);
   g_test_add_func ("/pdf/template/prints-every-field", test_templates_print_every_field);
   g_test_add_func ("/pdf/template/omission-detected", test_omission_detected);

@@ -179,6 +179,13 @@ sb_pdf_font_get_path (SbPdfFont *self)
 }
 
 gboolean
+sb_pdf_font_is_same (SbPdfFont *self,
+                     SbPdfFont *other)
+{
+  return self->face_index == other->face_index && g_str_equal (self->path, other->path);
+}
+
+gboolean
 sb_pdf_font_has_glyph (SbPdfFont *self,
                        gunichar   c)
 {

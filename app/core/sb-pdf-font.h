@@ -27,6 +27,8 @@ SbPdfFont  *sb_pdf_font_open        (const char  *path,
                                      GError     **error);
 void        sb_pdf_font_free        (SbPdfFont   *self);
 const char *sb_pdf_font_get_path    (SbPdfFont   *self);
+gboolean    sb_pdf_font_is_same     (SbPdfFont   *self,
+                                     SbPdfFont   *other);
 gboolean    sb_pdf_font_has_glyph   (SbPdfFont   *self,
                                      gunichar     c);
 /* advance width in thousandths of the font size */

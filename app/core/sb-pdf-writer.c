@@ -37,6 +37,7 @@ struct _SbPdfWriter {
   double        y;            /* from the page top, pt */
   SbPdfFont    *fonts[N_FONTS];
   gboolean      attached[N_FONTS];
+  gboolean      shared[N_FONTS];   /* the same face as an earlier slot: that slot's font */
   char         *part;
   GError       *error;
   PangoLanguage *language;
@@ -160,6 +161,18 @@ sb_pdf_writer_new (const SbPdfFontChoice *fonts,
         }
     }
   g_clear_pointer (&config, FcConfigDestroy);
+  /* one face chosen for two slots (body and headings, say) is one font of
+   * the document: libharu would hand both slots one font object, whose
+   * CIDs and maps two SbPdfFonts would then write over each other */
+  for (guint i = 1; i < N_FONTS; i++)
+    for (guint j = 0; j < i; j++)
+      if (!self->shared[j] && sb_pdf_font_is_same (self->fonts[i], self->fonts[j]))
+        {
+          sb_pdf_font_free (self->fonts[i]);
+          self->fonts[i] = self->fonts[j];
+          self->shared[i] = TRUE;
+          break;
+        }
 
   if (!dry_run)
     {
@@ -182,7 +195,8 @@ sb_pdf_writer_free (SbPdfWriter *self)
   if (self == NULL)
     return;
   for (guint i = 0; i < N_FONTS; i++)
-    sb_pdf_font_free (self->fonts[i]);
+    if (!self->shared[i])
+      sb_pdf_font_free (self->fonts[i]);
   if (self->doc != NULL)
     HPDF_Free (self->doc);
   g_ptr_array_unref (self->pages);
@@ -209,6 +223,9 @@ static HPDF_Font
 use_font (SbPdfWriter *self,
           guint        index)
 {
+  for (guint j = 0; self->shared[index] && j < index; j++)
+    if (self->fonts[j] == self->fonts[index])
+      index = j;
   if (!self->attached[index])
     {
       g_autoptr(GError) error = NULL;
@@ -1489,7 +1506,7 @@ sb_pdf_writer_finish (SbPdfWriter  *self,
   if (!sb_pdf_writer_ok (self, error))
     return FALSE;
   for (guint i = 0; i < N_FONTS; i++)
-    if (self->attached[i] && !sb_pdf_font_finish (self->fonts[i], error))
+    if (self->attached[i] && !self->shared[i] && !sb_pdf_font_finish (self->fonts[i], error))
       return FALSE;
   if (HPDF_SaveToStream (self->doc) != HPDF_OK)
     {
