@@ -1335,7 +1335,6 @@ render_keeping (Render            *r,
 {
   SbPdfMark mark;
   guint calls;
-
   gboolean probing = r->probing;   /* render_keeping is tried out too */
 
   sb_pdf_writer_probe_begin (r->w, &mark);
