@@ -734,6 +734,44 @@ tall_header_table (void)
   sb_pdf_writer_free (w);
 }
 
+/* A cell whose minimum height (at most 200 mm, loader-checked) is taller
+ * than the text block (the widest margins leave 177 mm): drawn across two
+ * pages, once, and the export ends. */
+static void
+tall_cell (void)
+{
+  SbPdfFontChoice fonts = { 0 };
+  SbPdfMargins margins = { 60, 26, 60, 28, TRUE };
+  g_autoptr(GError) error = NULL;
+  SbPdfWriter *w = sb_pdf_writer_new (&fonts, &margins, FALSE, &error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  GArray *row = g_array_new (FALSE, TRUE, sizeof (SbPdfCell));
+  SbPdfStyle style = { SB_PDF_FACE_BODY, 12, 1.5, SB_PDF_ALIGN_LEFT, FALSE, FALSE, FALSE };
+  SbPdfCell cell = { (char *) "本项目无附件。", style, 0, FALSE, 0, 1, 1, TRUE, FALSE, 200, NULL };
+  g_autoptr(GBytes) pdf = NULL;
+
+  g_assert_no_error (error);
+  g_array_append_val (row, cell);
+  g_ptr_array_add (rows, row);
+  sb_pdf_writer_grid (w, rows, 0);
+  g_assert_true (sb_pdf_writer_finish (w, "test", &pdf, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sb_pdf_writer_get_page (w), ==, 2);
+  sb_pdf_writer_free (w);
+}
+
+static void
+test_tall_cell_ends (void)
+{
+  if (g_test_subprocess ())
+    {
+      tall_cell ();
+      return;
+    }
+  g_test_trap_subprocess (NULL, 30 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 static void
 test_tall_header_ends (void)
 {
@@ -1249,6 +1287,7 @@ main (int    argc,
   g_test_add_func ("/pdf/contents", test_contents);
   g_test_add_func ("/pdf/one-font-for-all", test_one_font_for_all);
   g_test_add_func ("/pdf/tall-header-ends", test_tall_header_ends);
+  g_test_add_func ("/pdf/tall-cell-ends", test_tall_cell_ends);
   g_test_add_func ("/pdf/template/prints-every-field", test_templates_print_every_field);
   g_test_add_func ("/pdf/template/omission-detected", test_omission_detected);
   g_test_add_func ("/pdf/template/loader-errors", test_loader_errors);

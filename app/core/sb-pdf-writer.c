@@ -827,6 +827,7 @@ typedef struct {
   double     x, width;
   Block     *block;
   guint      next_line;   /* while a row splits across pages */
+  double     drawn;       /* pt of the cell drawn on earlier pages, against its minimum height */
 } Placed;
 
 static void
@@ -841,7 +842,8 @@ cell_need (Placed *p)
 {
   double need = 2 * PAD + (p->block->lines->len - p->next_line) * p->block->line_height;
 
-  return MAX (need, p->cell->min_height_mm * SB_PT_PER_MM);
+  /* a minimum height taller than a page is met across pages, not on each */
+  return MAX (need, p->cell->min_height_mm * SB_PT_PER_MM - p->drawn);
 }
 
 static void
@@ -896,6 +898,7 @@ draw_cell (SbPdfWriter *self,
   for (guint i = p->next_line; i < end; i++)
     draw_line (self, p->block, i, x + PAD, top + PAD + offset + (i - p->next_line) * p->block->line_height);
   p->next_line = end;
+  p->drawn += height;
   rect (self, x, top, p->width, height, FALSE, p->cell->border);
 }
 
@@ -995,6 +998,7 @@ draw_headers (SbPdfWriter *self,
         {
           Placed *p = g_ptr_array_index (cells, i);
           p->next_line = 0;
+          p->drawn = 0;
           need = MAX (need, cell_need (p));
         }
       for (guint i = 0; i < cells->len; i++)
