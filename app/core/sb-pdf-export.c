@@ -322,6 +322,50 @@ gap (Render *r)
     sb_pdf_writer_skip (r->w, gap_height (r));
 }
 
+/* Trying a layout out: laid out, drawn nowhere, and undone by try_end,
+ * which also gives back whether the caller was trying out already (a
+ * try-out inside another must not end the outer one: notes are added
+ * only outside any) */
+static gboolean
+try_begin (Render    *r,
+           SbPdfMark *mark)
+{
+  gboolean probing = r->probing;
+
+  sb_pdf_writer_probe_begin (r->w, mark);
+  r->probing = TRUE;
+  return probing;
+}
+
+static void
+try_end (Render          *r,
+         const SbPdfMark *mark,
+         gboolean         probing)
+{
+  r->probing = probing;
+  sb_pdf_writer_probe_end (r->w, mark);
+}
+
+/* In a try-out, after a heading or caption: the page it ends on, with
+ * what is drawn next watched */
+static guint
+try_watch (Render *r)
+{
+  sb_pdf_writer_watch (r->w);
+  return sb_pdf_writer_get_page (r->w);
+}
+
+/* whether what was drawn after try_watch began on another page than the
+ * heading's: the heading would be left alone at a page foot */
+static gboolean
+try_stranded (Render *r,
+              guint   page)
+{
+  guint first = sb_pdf_writer_first_drawn (r->w);
+
+  return first != 0 && first != page;
+}
+
 static void
 render_heading (Render             *r,
                 const SbPrintBlock *block)
@@ -753,18 +797,15 @@ render_captioned_table (Render     *r,
   if (!r->probing && !sb_pdf_writer_at_top (r->w))
     {
       SbPdfMark mark;
+      gboolean probing = try_begin (r, &mark);
       guint page;
       gboolean stranded;
 
-      sb_pdf_writer_probe_begin (r->w, &mark);
-      r->probing = TRUE;
       sb_pdf_writer_paragraph (r->w, caption, &s, block_path);
-      page = sb_pdf_writer_get_page (r->w);
-      sb_pdf_writer_watch (r->w);
+      page = try_watch (r);
       render_table (r, table, columns, numbered, size, block_path);
-      stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
-      r->probing = FALSE;
-      sb_pdf_writer_probe_end (r->w, &mark);
+      stranded = try_stranded (r, page);
+      try_end (r, &mark, probing);
       if (stranded)
         sb_pdf_writer_new_page (r->w);
     }
@@ -845,19 +886,16 @@ render_step (Render             *r,
       if (!r->probing && !sb_pdf_writer_at_top (r->w))
         {
           SbPdfMark mark;
+          gboolean probing = try_begin (r, &mark);
           guint page;
           gboolean stranded;
 
-          sb_pdf_writer_probe_begin (r->w, &mark);
-          r->probing = TRUE;
           r->keep_checked = TRUE;
           render_heading (r, &heading);
-          page = sb_pdf_writer_get_page (r->w);
-          sb_pdf_writer_watch (r->w);
+          page = try_watch (r);
           render_step_fields (r, block, step);
-          stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
-          r->probing = FALSE;
-          sb_pdf_writer_probe_end (r->w, &mark);
+          stranded = try_stranded (r, page);
+          try_end (r, &mark, probing);
           if (stranded)
             sb_pdf_writer_new_page (r->w);
           r->keep_checked = TRUE;
@@ -1229,19 +1267,18 @@ group_height (Render            *r,
       else
         {
           SbPdfMark mark;
+          gboolean probing = try_begin (r, &mark);
+          gboolean checked = r->keep_checked;
           double y0;
 
           /* a heading: tried out at the top of a page */
-          sb_pdf_writer_probe_begin (r->w, &mark);
-          r->probing = TRUE;
           r->keep_checked = TRUE;
           sb_pdf_writer_new_page (r->w);
           y0 = sb_pdf_writer_space_left (r->w);
           render_heading (r, block);
           height += y0 - sb_pdf_writer_space_left (r->w);
-          r->keep_checked = FALSE;
-          r->probing = FALSE;
-          sb_pdf_writer_probe_end (r->w, &mark);
+          r->keep_checked = checked;
+          try_end (r, &mark, probing);
         }
     }
   return height;
@@ -1277,11 +1314,10 @@ heading_stranded (Render            *r,
                   guint              b)
 {
   SbPdfMark mark;
+  gboolean probing = try_begin (r, &mark);
   guint page = 0, i;
   gboolean stranded = FALSE;
 
-  sb_pdf_writer_probe_begin (r->w, &mark);
-  r->probing = TRUE;
   r->keep_checked = TRUE;
   for (i = b; i < part->blocks->len; i++)
     {
@@ -1304,7 +1340,7 @@ heading_stranded (Render            *r,
        * last lines with it */
       guint end = group_end (r, part, i);
 
-      sb_pdf_writer_watch (r->w);
+      page = try_watch (r);
       if (end > i)
         {
           double height = group_height (r, part, i, end);
@@ -1318,10 +1354,9 @@ heading_stranded (Render            *r,
         render_keeping (r, part, g_ptr_array_index (part->blocks, i), keep_height (r, part, i));
       else
         render_block (r, part, g_ptr_array_index (part->blocks, i));
-      stranded = sb_pdf_writer_first_drawn (r->w) != 0 && sb_pdf_writer_first_drawn (r->w) != page;
+      stranded = try_stranded (r, page);
     }
-  r->probing = FALSE;
-  sb_pdf_writer_probe_end (r->w, &mark);
+  try_end (r, &mark, probing);
   return stranded;
 }
 
@@ -1334,15 +1369,12 @@ render_keeping (Render            *r,
                 double             keep)
 {
   SbPdfMark mark;
+  gboolean probing = try_begin (r, &mark);
   guint calls;
-  gboolean probing = r->probing;   /* render_keeping is tried out too */
 
-  sb_pdf_writer_probe_begin (r->w, &mark);
-  r->probing = TRUE;
   render_block (r, part, block);
   calls = sb_pdf_writer_get_calls (r->w) - mark.calls;
-  r->probing = probing;
-  sb_pdf_writer_probe_end (r->w, &mark);
+  try_end (r, &mark, probing);
   if (calls > 0)
     sb_pdf_writer_keep_after (r->w, mark.calls + calls, keep);
   render_block (r, part, block);
