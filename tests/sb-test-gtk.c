@@ -110,3 +110,18 @@ sb_test_save_screenshot (GtkWidget  *window,
   write_png (window, node, width, height, path);
   g_test_message ("saved %s", path);
 }
+
+AdwMessageDialog *
+sb_test_find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}

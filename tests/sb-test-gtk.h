@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "sb-test-util.h"
 
@@ -20,6 +20,8 @@ GtkWidget *sb_test_find_action_button (GtkWidget  *widget,
  * out, drawn and settled; does nothing when the variable is unset. */
 void       sb_test_save_screenshot    (GtkWidget  *window,
                                        const char *name);
+/* The message dialog shown now (an error, a confirmation), or NULL. */
+AdwMessageDialog *sb_test_find_message_dialog (void);
 /* Saves @widget as a PNG at @path, as it is drawn now. */
 void       sb_test_save_png           (GtkWidget  *widget,
                                        const char *path);

@@ -151,21 +151,6 @@ close_window (SbWindow *window)
   sb_test_spin (50);
 }
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 static gboolean
 shown (GtkWidget *widget,
        GtkWidget *top)
@@ -536,7 +521,7 @@ test_read_only (void)
   GtkWidget *row;
   SbBundleBar *bar;
 
-  g_assert_null (find_message_dialog ());
+  g_assert_null (sb_test_find_message_dialog ());
   g_assert_nonnull (view);
   g_assert_nonnull (wizard_widget);
   wizard = SB_WIZARD (wizard_widget);
@@ -694,7 +679,7 @@ test_read_only (void)
       gtk_widget_activate_action (GTK_WIDGET (box), "export.bundle", "s", again);
       sb_test_spin (0);
       g_assert_false (sb_export_box_get_busy (box));
-      g_assert_null (find_message_dialog ());
+      g_assert_null (sb_test_find_message_dialog ());
       g_assert_false (g_file_test (again, G_FILE_TEST_EXISTS));
     }
     sb_test_save_screenshot (GTK_WIDGET (window), "bundle-open-review.png");
@@ -702,7 +687,7 @@ test_read_only (void)
     gtk_widget_activate_action (GTK_WIDGET (box), "export.pdf", "s", pdf);
     sb_test_spin (0);
     {
-      AdwMessageDialog *dialog = find_message_dialog ();
+      AdwMessageDialog *dialog = sb_test_find_message_dialog ();
 
       /* warnings not acknowledged: confirmed, never blocking */
       if (dialog != NULL && adw_message_dialog_has_response (dialog, "export"))
@@ -722,7 +707,7 @@ test_read_only (void)
         }
       sb_test_spin (0);
     }
-    g_assert_null (find_message_dialog ());
+    g_assert_null (sb_test_find_message_dialog ());
     g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
     /* the same application as the bundle */
     g_assert_cmpstr (sb_export_box_get_digest (box), ==, digest);
@@ -819,7 +804,7 @@ test_tampered (void)
   g_autofree char *renamed = NULL;
   guint folders = count_private_folders ();
   SbWindow *window = open_through_app (path);
-  AdwMessageDialog *dialog = find_message_dialog ();
+  AdwMessageDialog *dialog = sb_test_find_message_dialog ();
   const char *body;
 
   g_assert_nonnull (dialog);
@@ -870,7 +855,7 @@ test_tampered (void)
   while (sb_window_is_opening (window))
     g_main_context_iteration (NULL, TRUE);
   sb_test_spin (0);
-  dialog = find_message_dialog ();
+  dialog = sb_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "renamed.json"));
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -995,7 +980,7 @@ check_copy (const char *bundle,
   /* the button, as a person clicks it (GtkButton's activation takes 250 ms) */
   g_assert_true (gtk_widget_activate (sb_bundle_bar_get_copy_button (SB_BUNDLE_BAR (sb_window_get_bundle_bar (window)))));
   sb_test_spin (400);
-  g_assert_null (find_message_dialog ());
+  g_assert_null (sb_test_find_message_dialog ());
 
   /* opened, editable, saved by the autosaver; the bundle's folder gone */
   g_assert_null (sb_window_get_bundle_view (window));
@@ -1060,7 +1045,7 @@ test_not_built_in (void)
   SbBundleBar *bar = SB_BUNDLE_BAR (sb_window_get_bundle_bar (window));
   GtkWidget *wizard = sb_window_get_wizard (window);
 
-  g_assert_null (find_message_dialog ());
+  g_assert_null (sb_test_find_message_dialog ());
   g_assert_nonnull (bar);
   g_assert_cmpstr (sb_bundle_bar_get_fingerprint (bar), ==, fingerprint);
   g_assert_cmpstr (sb_bundle_bar_get_definition (bar), ==,

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "sb-application.h"
+#include "sb-test-gtk.h"
 #include "sb-window.h"
 #include "sb-wizard.h"
 
@@ -190,21 +191,6 @@ test_open_file (void)
     " \"year\": 2025, \"steps\": [{\"id\": \"s\", \"title\": {\"zh\": \"步\", \"en\": \"Step\"}, \"fields\": [" \
     " {\"id\": \"name\", \"type\": \"text\", \"label\": {\"zh\": \"名称\", \"en\": \"Name\"}}]}]}"
 
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
-}
-
 /* Importing a call file: a broken one is refused with the loader's message
  * (file, JSON path, problem) and nothing is copied; a good one is copied
  * into the user's calls folder and listed at once. */
@@ -232,7 +218,7 @@ test_import_call (void)
 
   sb_window_import_call (window, broken);
   flush ();
-  dialog = find_message_dialog ();
+  dialog = sb_test_find_message_dialog ();
   g_assert_nonnull (dialog);
   g_test_message ("refused: %s", adw_message_dialog_get_body (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "broken-call.json"));
@@ -243,7 +229,7 @@ test_import_call (void)
 
   sb_window_import_call (window, good);
   flush ();
-  g_assert_null (find_message_dialog ());
+  g_assert_null (sb_test_find_message_dialog ());
   g_assert_nonnull (sb_catalog_lookup (catalog, "open-ended", 1));
   g_assert_true (g_file_query_exists (copied, NULL));
   calls = sb_start_page_get_calls_list (sb_window_get_start_page (window));
